@@ -1,0 +1,67 @@
+package dev.jipc;
+
+import dev.jipc.internal.pipe.DuplexEnd;
+import dev.jipc.internal.pipe.ReaderHandle;
+import dev.jipc.internal.pipe.WriterHandle;
+import dev.jipc.internal.posix.Posix;
+
+/**
+ * A two-way message channel made of two OS pipes: what {@link #first()} puts, {@link #second()}
+ * gets, and back.
+ *
+ * <pre>{@code
+ * try (DuplexPipe<String> pipe = Jipc.duplexPipe()) {
+ *     DuplexHandle<String> here = pipe.first(), there = pipe.second();
+ *     here.put("ping");
+ *     there.put(there.get().replace('i', 'o'));
+ *     assert here.get().equals("pong");
+ * }
+ * }</pre>
+ *
+ * @param <T> the message type
+ */
+public final class DuplexPipe<T> implements AutoCloseable {
+    private final DuplexEnd<T> first;
+    private final DuplexEnd<T> second;
+
+    DuplexPipe(Codec<T> codec, int maxFrameBytes) {
+        int[] forth = Posix.pipe();
+        int[] back;
+        try {
+            back = Posix.pipe();
+        } catch (RuntimeException e) {
+            Posix.close(forth[0]);
+            Posix.close(forth[1]);
+            throw e;
+        }
+        this.first = new DuplexEnd<>(new ReaderHandle<>(back[0], codec, maxFrameBytes),
+                new WriterHandle<>(forth[1], codec, maxFrameBytes));
+        this.second = new DuplexEnd<>(new ReaderHandle<>(forth[0], codec, maxFrameBytes),
+                new WriterHandle<>(back[1], codec, maxFrameBytes));
+    }
+
+    /** @return one end */
+    public DuplexHandle<T> first() {
+        return first;
+    }
+
+    /** @return the other end */
+    public DuplexHandle<T> second() {
+        return second;
+    }
+
+    /** Closes both ends that are still open. */
+    @Override
+    public void close() {
+        try {
+            first.close();
+        } finally {
+            second.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DuplexPipe[" + first + ", " + second + "]";
+    }
+}

@@ -1,0 +1,135 @@
+package dev.jipc.internal.frame;
+
+import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
+
+import dev.jipc.PeerClosedException;
+import dev.jipc.ProtocolException;
+import dev.jipc.internal.posix.CallState;
+import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.Posix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads frames from a non-blocking fd. One read(2) fills a reusable buffer that may hold many
+ * small frames; they are then returned without further system calls. Only on EAGAIN does the
+ * reader park. Not thread-safe: its owner serializes calls (the handle end's lock).
+ */
+public final class FrameReader {
+    static final int CAPACITY = 64 * 1024;
+
+    /** The fd read from; owned by the handle end. */
+    private final int fd;
+    /** Largest payload accepted. */
+    private final int maxFrameBytes;
+    /** errno of this reader's calls. */
+    private final CallState state = new CallState();
+    /** Bytes read but not yet returned are {@code buffer[start, end)}. */
+    private final MemorySegment buffer;
+    private int start;
+    private int end;
+    /** A payload too large for the buffer, being assembled; null between frames. */
+    private byte[] large;
+    /** How much of {@link #large} is filled. */
+    private int largeFilled;
+
+    public FrameReader(int fd, int maxFrameBytes) {
+        this.fd = fd;
+        this.maxFrameBytes = maxFrameBytes;
+        this.buffer = Arena.ofAuto().allocate(CAPACITY, 8);
+    }
+
+    /**
+     * Returns the next payload, parking on {@code readiness} while the fd has nothing.
+     *
+     * @param deadline applies only while no byte of the next frame has arrived: a frame that has
+     *     begun is read to its end
+     * @throws PeerClosedException at end of file between frames
+     * @throws ProtocolException for a corrupt header, an oversized frame, or end of file inside a frame
+     */
+    public byte[] next(Readiness readiness, long deadline) throws InterruptedException, TimeoutException {
+        while (true) {
+            byte[] payload = parse();
+            if (payload != null) {
+                return payload;
+            }
+            if (!fill()) {
+                readiness.await(Posix.POLLIN, hasPartialFrame() ? NO_DEADLINE : deadline, true);
+            }
+        }
+    }
+
+    /** @return whether bytes of a frame not yet returned have been read */
+    public boolean hasPartialFrame() {
+        return large != null || end > start;
+    }
+
+    /** One payload from the buffered bytes, or null if more bytes are needed. */
+    private byte[] parse() {
+        if (large == null) {
+            if (end - start < FrameHeader.SIZE) {
+                return null;
+            }
+            int length = FrameHeader.read(buffer, start, maxFrameBytes);
+            int available = end - start - FrameHeader.SIZE;
+            if (length <= available) {
+                byte[] payload = copy(start + FrameHeader.SIZE, length, new byte[length], 0);
+                start += FrameHeader.SIZE + length;
+                return payload;
+            }
+            if (FrameHeader.SIZE + length <= CAPACITY) {
+                return null; // the rest will fit in the buffer
+            }
+            start += FrameHeader.SIZE;
+            large = new byte[length];
+            largeFilled = 0;
+        }
+        int n = Math.min(end - start, large.length - largeFilled);
+        copy(start, n, large, largeFilled);
+        start += n;
+        largeFilled += n;
+        if (largeFilled < large.length) {
+            return null;
+        }
+        byte[] payload = large;
+        large = null;
+        return payload;
+    }
+
+    private byte[] copy(int from, int length, byte[] to, int at) {
+        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, from, to, at, length);
+        return to;
+    }
+
+    /** @return true if bytes were read, false on EAGAIN */
+    private boolean fill() {
+        if (start > 0) { // keep the unread tail at the front, so the buffer's whole capacity is free
+            MemorySegment.copy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        while (true) {
+            long n = Posix.read(state, fd, buffer.asSlice(end), CAPACITY - end);
+            if (n > 0) {
+                end += (int) n;
+                return true;
+            }
+            if (n == 0) {
+                if (hasPartialFrame()) {
+                    throw new ProtocolException("the peer closed the pipe in the middle of a frame ("
+                            + (large != null ? largeFilled + " of " + large.length + " payload bytes"
+                                             : (end - start) + " bytes") + " received); the reading handle is closed");
+                }
+                throw new PeerClosedException("the writing end of the pipe is closed and every message was read");
+            }
+            if (-n == Posix.EAGAIN) {
+                return false;
+            }
+            if (-n != Posix.EINTR) {
+                throw new ErrnoException("read(" + fd + ")", (int) -n);
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.jipc.internal.frame;
+
+import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
+
+import dev.jipc.PeerClosedException;
+import dev.jipc.internal.posix.CallState;
+import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.Posix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Writes frames to a non-blocking fd: header and payload go out in one write(2) when they fit the
+ * buffer, and in buffer-sized chunks otherwise. Parks only on EAGAIN. Not thread-safe: its owner
+ * serializes calls (the handle end's lock), which is what keeps frames from interleaving.
+ */
+public final class FrameWriter {
+    static final int CAPACITY = 64 * 1024;
+
+    /** The fd written to; owned by the handle end. */
+    private final int fd;
+    /** errno of this writer's calls. */
+    private final CallState state = new CallState();
+    /** Staging for header and payload: the kernel reads native memory only. */
+    private final MemorySegment buffer;
+
+    public FrameWriter(int fd) {
+        this.fd = fd;
+        this.buffer = Arena.ofAuto().allocate(CAPACITY, 8);
+    }
+
+    /**
+     * Writes one whole frame.
+     *
+     * @throws InterruptedException only if interrupted before the first byte was written; after
+     *     that the frame is finished and the interrupt status is set on return
+     * @throws PeerClosedException if the reading end is closed
+     */
+    public void write(byte[] payload, Readiness readiness) throws InterruptedException {
+        FrameHeader.write(buffer, 0, payload.length);
+        int copied = Math.min(payload.length, CAPACITY - FrameHeader.SIZE);
+        MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, FrameHeader.SIZE, copied);
+        int pos = 0;
+        int limit = FrameHeader.SIZE + copied;
+        boolean begun = false;
+        while (true) {
+            if (pos == limit) {
+                if (copied == payload.length) {
+                    return;
+                }
+                int chunk = Math.min(payload.length - copied, CAPACITY);
+                MemorySegment.copy(payload, copied, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
+                copied += chunk;
+                pos = 0;
+                limit = chunk;
+            }
+            long n = Posix.write(state, fd, buffer.asSlice(pos), limit - pos);
+            if (n > 0) {
+                pos += (int) n;
+                begun = true;
+            } else if (-n == Posix.EAGAIN) {
+                try {
+                    readiness.await(Posix.POLLOUT, NO_DEADLINE, !begun);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("no deadline was given", e);
+                }
+            } else if (-n == Posix.EPIPE) {
+                throw new PeerClosedException("the reading end of the pipe is closed"
+                        + (begun ? " (in the middle of this message)" : ""));
+            } else if (-n != Posix.EINTR) {
+                throw new ErrnoException("write(" + fd + ")", (int) -n);
+            }
+        }
+    }
+}

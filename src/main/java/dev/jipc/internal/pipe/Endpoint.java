@@ -1,0 +1,154 @@
+package dev.jipc.internal.pipe;
+
+import dev.jipc.HandleClosedException;
+import dev.jipc.internal.frame.Readiness;
+import dev.jipc.internal.posix.Posix;
+import dev.jipc.internal.reactor.Reactor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One fd of a handle and the rules for using and closing it. Operations hold {@link #lock} from
+ * start to end, which keeps frames whole; {@link #close} may come from any thread at any time: it
+ * wakes the operation parked on the fd, and the fd itself is closed by whoever holds the lock last,
+ * so no thread ever reads or writes an fd number that was closed (and maybe reused) under it.
+ */
+final class Endpoint implements Readiness {
+    /** The fd; closed at most once, under {@link #lock}. */
+    final int fd;
+    /** Held for a whole operation; fair, so waiting callers are served in turn. */
+    private final ReentrantLock lock = new ReentrantLock(true);
+    /** Set by {@link #close}; never cleared. */
+    private volatile boolean closed;
+    /** Whether {@link #fd} was closed; guarded by {@link #lock}. */
+    private boolean fdClosed;
+    /** The reactor wait of the lock holder, so that close can end it; null when not parked. */
+    private volatile CompletableFuture<Integer> parked;
+    /** Whether this fd was ever handed to the reactor, which must then forget it on close. */
+    private volatile boolean polled;
+
+    Endpoint(int fd) {
+        this.fd = fd;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** @return whether an operation holds or waits for this end */
+    boolean isBusy() {
+        return lock.isLocked() || lock.hasQueuedThreads();
+    }
+
+    void acquire() throws InterruptedException {
+        lock.lockInterruptibly();
+        checkOpen();
+    }
+
+    /** @return false if the lock did not come free before {@code deadline} */
+    boolean acquire(long deadline) throws InterruptedException {
+        if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        checkOpen();
+        return true;
+    }
+
+    /** Takes the lock even if closed, for bookkeeping that must not be lost to an interrupt. */
+    void lockUninterruptibly() {
+        lock.lock();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            release();
+            throw closedException();
+        }
+    }
+
+    void release() {
+        lock.unlock();
+        // A close that found the lock held left the fd to us (see close()).
+        if (closed && lock.tryLock()) {
+            try {
+                closeFd();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Idempotent; wakes a parked operation with HandleClosedException. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<Integer> p = parked;
+        if (p != null) {
+            p.complete((int) Posix.POLLNVAL);
+        }
+        if (lock.tryLock()) {
+            try {
+                closeFd();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Closes the fd once; the caller holds the lock. */
+    private void closeFd() {
+        if (!fdClosed) {
+            fdClosed = true;
+            if (polled) {
+                Reactor.get().forget(fd);
+            }
+            Posix.close(fd);
+        }
+    }
+
+    @Override
+    public void await(short events, long deadline, boolean interruptible)
+            throws InterruptedException, TimeoutException {
+        polled = true;
+        CompletableFuture<Integer> ready = Reactor.get().await(fd, events);
+        parked = ready;
+        boolean interrupted = false;
+        try {
+            while (!closed) {
+                try {
+                    if (deadline == NO_DEADLINE) {
+                        ready.get();
+                    } else {
+                        ready.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    if (interruptible) {
+                        throw e;
+                    }
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("reactor wait failed", e.getCause());
+                }
+            }
+        } finally {
+            parked = null;
+            ready.cancel(false); // withdraws the interest unless already completed
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    static HandleClosedException closedException() {
+        return new HandleClosedException("the handle is closed");
+    }
+}
