@@ -57,11 +57,6 @@ final class Endpoint implements Readiness {
         return true;
     }
 
-    /** Takes the lock even if closed, for bookkeeping that must not be lost to an interrupt. */
-    void lockUninterruptibly() {
-        lock.lock();
-    }
-
     private void checkOpen() {
         if (closed) {
             release();

@@ -20,7 +20,7 @@ public final class ReaderHandle<T> implements PipeReader<T> {
     private final transient Endpoint endpoint;
     private final transient FrameReader frames;
     private final transient AsyncLane lane = new AsyncLane();
-    /** Messages taken for getAsync futures that were cancelled meanwhile; served first. Under the lock. */
+    /** Messages taken for getAsync futures cancelled meanwhile, boxed (null is a message); under the lock. */
     private final transient ArrayDeque<Object[]> returned = new ArrayDeque<>();
     private final Codec<T> codec;
     private final int maxFrameBytes;
@@ -35,7 +35,7 @@ public final class ReaderHandle<T> implements PipeReader<T> {
     @Override
     public T get() throws InterruptedException {
         try {
-            return receive(Readiness.NO_DEADLINE);
+            return receive(Readiness.NO_DEADLINE, null);
         } catch (TimeoutException e) {
             throw new AssertionError("no deadline was given", e);
         }
@@ -43,12 +43,8 @@ public final class ReaderHandle<T> implements PipeReader<T> {
 
     @Override
     public T get(Duration timeout) throws InterruptedException, TimeoutException {
-        long nanos = timeout.toNanos();
-        long deadline = System.nanoTime() + nanos;
-        if (deadline == Readiness.NO_DEADLINE) {
-            deadline--;
-        }
-        return receive(deadline);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return receive(deadline == Readiness.NO_DEADLINE ? deadline - 1 : deadline, null);
     }
 
     @Override
@@ -63,10 +59,7 @@ public final class ReaderHandle<T> implements PipeReader<T> {
                 return; // cancelled before its turn: take nothing
             }
             try {
-                T message = get();
-                if (!result.complete(message)) {
-                    giveBack(message); // cancelled while waiting: the next get has it
-                }
+                receive(Readiness.NO_DEADLINE, result);
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
@@ -74,37 +67,27 @@ public final class ReaderHandle<T> implements PipeReader<T> {
         return result;
     }
 
-    private T receive(long deadline) throws InterruptedException, TimeoutException {
+    /**
+     * Takes the next message under the lock. With a {@code target}, completes it under the lock
+     * too, and keeps the message for the next caller if the target was cancelled meanwhile.
+     */
+    private T receive(long deadline, CompletableFuture<T> target) throws InterruptedException, TimeoutException {
         if (deadline == Readiness.NO_DEADLINE) {
             endpoint.acquire();
         } else if (!endpoint.acquire(deadline)) {
             throw new TimeoutException("no message began to arrive in time");
         }
-        byte[] payload;
         try {
             Object[] kept = returned.poll();
-            if (kept != null) {
-                @SuppressWarnings("unchecked")
-                T message = (T) kept[0];
-                return message;
+            @SuppressWarnings("unchecked")
+            T message = kept != null ? (T) kept[0] : codec.decode(frames.next(endpoint, deadline));
+            if (target != null && !target.complete(message)) {
+                returned.addFirst(new Object[] {message});
             }
-            payload = frames.next(endpoint, deadline);
+            return message;
         } catch (ProtocolException e) {
-            endpoint.release();
-            endpoint.close();
+            endpoint.close(); // the stream can no longer be trusted
             throw e;
-        } catch (Throwable t) {
-            endpoint.release();
-            throw t;
-        }
-        endpoint.release();
-        return codec.decode(payload);
-    }
-
-    private void giveBack(T message) {
-        endpoint.lockUninterruptibly();
-        try {
-            returned.addFirst(new Object[] {message});
         } finally {
             endpoint.release();
         }
