@@ -15,25 +15,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
+import static dev.jipc.testing.TestSupport.awaitParked;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PipeTest {
-
-    /** Waits until {@code t} is parked (WAITING/TIMED_WAITING), i.e. blocked inside jipc. */
-    static void awaitParked(Thread t) throws InterruptedException {
-        for (int i = 0; i < 10_000; i++) {
-            Thread.State s = t.getState();
-            if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
-                Thread.sleep(20); // let it settle into the reactor wait, not a lock hand-off
-                if (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING) {
-                    return;
-                }
-            }
-            Thread.sleep(1);
-        }
-        throw new AssertionError("thread never blocked: " + t.getState());
-    }
 
     @Test
     void messagesArriveInOrder() throws Exception {

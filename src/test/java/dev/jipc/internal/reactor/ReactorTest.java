@@ -1,0 +1,138 @@
+package dev.jipc.internal.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jipc.internal.posix.CallState;
+import dev.jipc.internal.posix.Posix;
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReactorTest {
+
+    private static void writeByte(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            assertEquals(1, Posix.write(new CallState(), fd, arena.allocate(1), 1));
+        }
+    }
+
+    @Test
+    void readinessCompletesTheWaiter() throws Exception {
+        int[] fds = Posix.pipe();
+        try {
+            CompletableFuture<Integer> ready = Reactor.get().await(fds[0], Posix.POLLIN);
+            Thread.sleep(20);
+            assertFalse(ready.isDone());
+            writeByte(fds[1]);
+            assertTrue((ready.get(10, TimeUnit.SECONDS) & Posix.POLLIN) != 0);
+        } finally {
+            Posix.close(fds[0]);
+            Posix.close(fds[1]);
+        }
+    }
+
+    @Test
+    void writableEndIsReadyForPollout() throws Exception {
+        int[] fds = Posix.pipe();
+        try {
+            int revents = Reactor.get().await(fds[1], Posix.POLLOUT).get(10, TimeUnit.SECONDS);
+            assertTrue((revents & Posix.POLLOUT) != 0);
+        } finally {
+            Posix.close(fds[0]);
+            Posix.close(fds[1]);
+        }
+    }
+
+    @Test
+    void peerCloseWakesWithHangup() throws Exception {
+        int[] fds = Posix.pipe();
+        try {
+            CompletableFuture<Integer> ready = Reactor.get().await(fds[0], Posix.POLLIN);
+            Posix.close(fds[1]);
+            assertTrue((ready.get(10, TimeUnit.SECONDS) & Posix.POLLHUP) != 0);
+        } finally {
+            Posix.close(fds[0]);
+        }
+    }
+
+    @Test
+    void forgetWakesEveryWaiterOfTheFd() throws Exception {
+        int[] fds = Posix.pipe();
+        try {
+            CompletableFuture<Integer> a = Reactor.get().await(fds[0], Posix.POLLIN);
+            CompletableFuture<Integer> b = Reactor.get().await(fds[0], Posix.POLLIN);
+            Reactor.get().forget(fds[0]);
+            assertEquals((int) Posix.POLLNVAL, a.get(10, TimeUnit.SECONDS));
+            assertEquals((int) Posix.POLLNVAL, b.get(10, TimeUnit.SECONDS));
+        } finally {
+            Posix.close(fds[0]);
+            Posix.close(fds[1]);
+        }
+    }
+
+    @Test
+    void cancelledWaiterIsNotCompletedAndOthersStillAre() throws Exception {
+        int[] fds = Posix.pipe();
+        try {
+            CompletableFuture<Integer> cancelled = Reactor.get().await(fds[0], Posix.POLLIN);
+            CompletableFuture<Integer> kept = Reactor.get().await(fds[0], Posix.POLLIN);
+            cancelled.cancel(false);
+            writeByte(fds[1]);
+            assertNotEquals(0, kept.get(10, TimeUnit.SECONDS));
+            assertTrue(cancelled.isCancelled());
+        } finally {
+            Posix.close(fds[0]);
+            Posix.close(fds[1]);
+        }
+    }
+
+    @Test
+    void manyFdsAtOnce() throws Exception {
+        List<int[]> pipes = new ArrayList<>();
+        List<CompletableFuture<Integer>> waiters = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) { // beyond the initial poll set capacity
+                int[] fds = Posix.pipe();
+                pipes.add(fds);
+                waiters.add(Reactor.get().await(fds[0], Posix.POLLIN));
+            }
+            for (int i = pipes.size() - 1; i >= 0; i--) {
+                writeByte(pipes.get(i)[1]);
+            }
+            for (CompletableFuture<Integer> w : waiters) {
+                assertTrue((w.get(10, TimeUnit.SECONDS) & Posix.POLLIN) != 0);
+            }
+        } finally {
+            for (int[] fds : pipes) {
+                Posix.close(fds[0]);
+                Posix.close(fds[1]);
+            }
+        }
+    }
+
+    @Test
+    void theLoopRunsOnOneDaemonThreadNamedJipcReactor() {
+        Reactor.get();
+        List<Thread> loops = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("jipc-reactor")).toList();
+        assertEquals(1, loops.size());
+        assertTrue(loops.get(0).isDaemon());
+    }
+
+    @Test
+    void readinessOfAClosedFdIsReported() throws Exception {
+        int[] fds = Posix.pipe();
+        Posix.close(fds[0]);
+        Posix.close(fds[1]);
+        int revents = Reactor.get().await(fds[0], Posix.POLLIN).get(10, TimeUnit.SECONDS);
+        assertTrue((revents & Posix.POLLNVAL) != 0);
+    }
+}
