@@ -1,14 +1,26 @@
 package dev.jipc;
 
+import dev.jipc.internal.spawn.JavaLauncher;
+import dev.jipc.internal.spawn.NativeLauncher;
 import java.util.Objects;
 
 /**
- * jipc's entry point: pipes between threads and processes.
+ * jipc's entry point: pipes between threads and processes, Java children and native children.
  *
  * <pre>{@code
  * try (Pipe<Integer> pipe = Jipc.pipe()) {
- *     pipe.writer().putAsync(42);
- *     int answer = pipe.reader().get();
+ *     PipeReader<Integer> reader = pipe.reader();
+ *     ChildProcess child = Jipc.startProcess(() -> {      // a new JVM runs this lambda
+ *         if (reader.get() != 0) throw new AssertionError();
+ *     });
+ *     pipe.writer().putAsync(0);
+ *     child.join();
+ *     assert child.exitCode().getAsInt() == 0;
+ * }
+ *
+ * try (Subprocess ls = Jipc.spawn("ls", "-l")) {
+ *     System.out.print(new String(ls.stdout().readAllBytes()));
+ *     ls.join();
  * }
  * }</pre>
  *
@@ -78,6 +90,61 @@ public final class Jipc {
      */
     public static <T> DuplexPipe<T> duplexPipe(Codec<T> codec, int maxFrameBytes) {
         return new DuplexPipe<>(Objects.requireNonNull(codec, "codec"), checkMax(maxFrameBytes));
+    }
+
+    /**
+     * Runs {@code task} in a new JVM started with this JVM's {@code java} binary, class path, module
+     * path and native-access settings. Every handle the task captures, directly or inside captured
+     * objects, is usable in the child and closed here once the child has started (gipc's rule).
+     *
+     * @param task what the child runs; serialized with everything it captures
+     * @return the child, with default options (name {@code Process-N}, not a daemon)
+     * @throws HandleClosedException if a captured handle is closed; nothing is spawned
+     * @throws HandleLockedException if a captured handle is mid-operation; nothing is spawned
+     * @throws IpcException with cause {@link java.io.NotSerializableException} if the task captures
+     *     something that is not serializable
+     * @throws SpawnException if the JVM could not be started
+     */
+    public static ChildProcess startProcess(ChildTask task) {
+        return startProcess(task, ChildOptions.defaults());
+    }
+
+    /**
+     * Like {@link #startProcess(ChildTask)}, with a name, daemon flag, extra JVM options or an
+     * environment. A daemon child is killed when this JVM exits, even by SIGKILL.
+     *
+     * @param task what the child runs
+     * @param options how to start it
+     * @return the child
+     */
+    public static ChildProcess startProcess(ChildTask task, ChildOptions options) {
+        return JavaLauncher.start(task, options);
+    }
+
+    /**
+     * Starts an executable, found on this process's {@code PATH} unless it contains a slash, with
+     * stdin and stdout piped and stderr inherited. The child starts with every signal at its
+     * default disposition, an empty signal mask and only fds 0-2 open.
+     *
+     * @param command the program and its arguments
+     * @return the child, with its streams
+     * @throws SpawnException if the program is missing or cannot be executed
+     */
+    public static Subprocess spawn(String... command) {
+        return spawn(SpawnOptions.defaults(), command);
+    }
+
+    /**
+     * Like {@link #spawn(String...)}, with a working directory, an environment, and what each
+     * standard stream is.
+     *
+     * @param options how to start it
+     * @param command the program and its arguments
+     * @return the child, with the streams that are {@code PIPE}
+     * @throws SpawnException if the program is missing or cannot be executed, or the directory is bad
+     */
+    public static Subprocess spawn(SpawnOptions options, String... command) {
+        return NativeLauncher.spawn(options, command);
     }
 
     private static int checkMax(int maxFrameBytes) {

@@ -988,6 +988,51 @@ public class Libc extends Libc$shared {
         }
     }
 
+    private static class environ$constants {
+        public static final AddressLayout LAYOUT = Libc.C_POINTER;
+        public static final MemorySegment SEGMENT = SYMBOL_LOOKUP.find("environ").orElseThrow().reinterpret(LAYOUT.byteSize());
+    }
+
+    /**
+     * Layout for variable:
+     * {@snippet lang=c :
+     * extern char **environ
+     * }
+     */
+    public static AddressLayout environ$layout() {
+        return environ$constants.LAYOUT;
+    }
+
+    /**
+     * Segment for variable:
+     * {@snippet lang=c :
+     * extern char **environ
+     * }
+     */
+    public static MemorySegment environ$segment() {
+        return environ$constants.SEGMENT;
+    }
+
+    /**
+     * Getter for variable:
+     * {@snippet lang=c :
+     * extern char **environ
+     * }
+     */
+    public static MemorySegment environ() {
+        return environ$constants.SEGMENT.get(environ$constants.LAYOUT, 0L);
+    }
+
+    /**
+     * Setter for variable:
+     * {@snippet lang=c :
+     * extern char **environ
+     * }
+     */
+    public static void environ(MemorySegment varValue) {
+        environ$constants.SEGMENT.set(environ$constants.LAYOUT, 0L, varValue);
+    }
+
     private static class getpid {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             Libc.C_INT    );
@@ -1953,6 +1998,70 @@ public class Libc extends Libc$shared {
                 traceDowncall("posix_spawn_file_actions_destroy", __file_actions);
             }
             return (int)mh$.invokeExact(__file_actions);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class posix_spawn_file_actions_addopen {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_POINTER,
+            Libc.C_INT,
+            Libc.C_POINTER,
+            Libc.C_INT,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("posix_spawn_file_actions_addopen").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *restrict __file_actions, int __fd, const char *restrict __path, int __oflag, mode_t __mode)
+     * }
+     */
+    public static FunctionDescriptor posix_spawn_file_actions_addopen$descriptor() {
+        return posix_spawn_file_actions_addopen.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *restrict __file_actions, int __fd, const char *restrict __path, int __oflag, mode_t __mode)
+     * }
+     */
+    public static MethodHandle posix_spawn_file_actions_addopen$handle() {
+        return posix_spawn_file_actions_addopen.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *restrict __file_actions, int __fd, const char *restrict __path, int __oflag, mode_t __mode)
+     * }
+     */
+    public static MemorySegment posix_spawn_file_actions_addopen$address() {
+        return posix_spawn_file_actions_addopen.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *restrict __file_actions, int __fd, const char *restrict __path, int __oflag, mode_t __mode)
+     * }
+     */
+    public static int posix_spawn_file_actions_addopen(MemorySegment __file_actions, int __fd, MemorySegment __path, int __oflag, int __mode) {
+        var mh$ = posix_spawn_file_actions_addopen.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawn_file_actions_addopen", __file_actions, __fd, __path, __oflag, __mode);
+            }
+            return (int)mh$.invokeExact(__file_actions, __fd, __path, __oflag, __mode);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

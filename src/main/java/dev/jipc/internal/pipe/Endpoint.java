@@ -29,6 +29,8 @@ final class Endpoint implements Readiness {
     private volatile CompletableFuture<Integer> parked;
     /** Whether this fd was ever handed to the reactor, which must then forget it on close. */
     private volatile boolean polled;
+    /** Set by {@link #poke}: waits end at once from then on, and the waiter re-examines its state. */
+    private volatile boolean poked;
 
     Endpoint(int fd) {
         this.fd = fd;
@@ -76,6 +78,28 @@ final class Endpoint implements Readiness {
         }
     }
 
+    /**
+     * Ends the current wait, and any later one, without closing: for a state change the fd does
+     * not show, such as a child's exit while a grandchild keeps its output pipe open.
+     */
+    void poke() {
+        poked = true;
+        CompletableFuture<Integer> p = parked;
+        if (p != null) {
+            p.complete(0);
+        }
+    }
+
+    /** Tries the lock without waiting, for work that must not wait behind an operation. */
+    boolean tryLock() {
+        return lock.tryLock();
+    }
+
+    /** Closes the fd now, the handle staying open; the caller holds the lock and never uses the fd again. */
+    void closeFdNow() {
+        closeFd();
+    }
+
     /** Idempotent; wakes a parked operation with HandleClosedException. */
     void close() {
         if (closed) {
@@ -114,7 +138,7 @@ final class Endpoint implements Readiness {
         parked = ready;
         boolean interrupted = false;
         try {
-            while (!closed) {
+            while (!closed && !poked) {
                 try {
                     if (deadline == NO_DEADLINE) {
                         ready.get();

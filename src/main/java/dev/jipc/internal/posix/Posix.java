@@ -169,6 +169,11 @@ public final class Posix {
         }
     }
 
+    /** Sets FD_CLOEXEC on {@code fd}. */
+    public static void setCloseOnExec(int fd) {
+        fcntl(fd, Libc.F_SETFD(), Libc.FD_CLOEXEC());
+    }
+
     static IpcException unexpected(Throwable t) {
         if (t instanceof Error e) {
             throw e;

@@ -1,0 +1,77 @@
+package dev.jipc;
+
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A child process started by jipc, modelled on Python's {@code multiprocessing.Process}. Its exit
+ * is noticed through a pidfd in jipc's reactor: no thread per child, and every wait is cooperative
+ * (a virtual thread in {@link #join()} is unmounted).
+ *
+ * <pre>{@code
+ * ChildProcess child = Jipc.startProcess(() -> Thread.sleep(60_000));
+ * if (!child.join(Duration.ofSeconds(1))) {
+ *     child.terminate();
+ *     child.join();
+ * }
+ * assert child.exitCode().getAsInt() == -15;
+ * }</pre>
+ */
+public interface ChildProcess extends AutoCloseable {
+
+    /** @return the child's process id */
+    long pid();
+
+    /** @return the name given in the options, else {@code Process-N}; a subprocess's program */
+    String name();
+
+    /** @return whether the child is killed when this JVM exits */
+    boolean isDaemon();
+
+    /** @return whether the child has not been reaped yet */
+    boolean isAlive();
+
+    /** @return empty while running; the exit code, or minus the signal that killed it */
+    OptionalInt exitCode();
+
+    /**
+     * Waits for the child to exit.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    void join() throws InterruptedException;
+
+    /**
+     * Waits at most {@code timeout} for the child to exit.
+     *
+     * @param timeout how long to wait
+     * @return true if it has exited
+     * @throws InterruptedException if interrupted while waiting
+     */
+    boolean join(Duration timeout) throws InterruptedException;
+
+    /** Sends SIGTERM; a Java child then ends at once, without running shutdown hooks. No-op once reaped. */
+    void terminate();
+
+    /** Sends SIGKILL. No-op once reaped. */
+    void kill();
+
+    /**
+     * Sends {@code signal}. No-op once reaped, so a recycled pid is never signalled.
+     *
+     * @param signal the signal number
+     */
+    void signal(int signal);
+
+    /** @return a future completed once, when the child is reaped; never by a thread per child */
+    CompletableFuture<ExitStatus> onExit();
+
+    /**
+     * Releases what this object holds (a subprocess's streams). Idempotent.
+     *
+     * @throws IllegalStateException while the child is still running
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,193 @@
+package dev.jipc.internal.pipe;
+
+import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
+
+import dev.jipc.HandleClosedException;
+import dev.jipc.internal.posix.CallState;
+import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.Posix;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A child's stdout or stderr: reads the non-blocking pipe, parking on the reactor when it is
+ * empty. When the child is reaped ({@link #childExited}) the bytes still in the pipe are moved
+ * into memory and the fd is closed, as the JDK's {@code Process} does: no output is lost and no fd
+ * outlives the child, even if nobody ever reads or closes this stream.
+ */
+public final class PipeInputStream extends InputStream {
+    private static final int CHUNK = 64 * 1024;
+
+    private final Endpoint endpoint;
+    /** errno of reads; used under the lock. */
+    private final CallState state = new CallState();
+    /** Staging for read(2); used under the lock. */
+    private final MemorySegment buffer = Arena.ofAuto().allocate(CHUNK);
+    /** Set once the child is reaped. */
+    private volatile boolean childExited;
+    /** After the fd is retired: what the pipe held, then end of file. Under the lock. */
+    private byte[] drained;
+    /** Read position in {@link #drained}. Under the lock. */
+    private int drainedPos;
+
+    public PipeInputStream(int fd) {
+        this.endpoint = new Endpoint(fd);
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        acquire();
+        try {
+            if (drained != null) {
+                return fromDrained(b, off, len);
+            }
+            while (true) {
+                long n = Posix.read(state, endpoint.fd, buffer, Math.min(len, CHUNK));
+                if (n > 0) {
+                    MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
+                    return (int) n;
+                }
+                if (n == 0) {
+                    return -1;
+                }
+                if (-n == Posix.EAGAIN) {
+                    if (childExited) { // the pipe held nothing more at exit
+                        retire(new byte[0]);
+                        return -1;
+                    }
+                    endpoint.await(Posix.POLLIN, NO_DEADLINE, true);
+                } else if (-n != Posix.EINTR) {
+                    throw new IOException(new ErrnoException("read(" + endpoint.fd + ")", (int) -n).getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // InputStream has no InterruptedException: keep the status
+            throw new InterruptedIOException("interrupted while waiting for the child's output");
+        } catch (HandleClosedException e) {
+            throw new IOException("Stream closed", e);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no deadline was given", e);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public int available() throws IOException {
+        acquireUninterruptibly();
+        try {
+            return drained != null ? drained.length - drainedPos : 0;
+        } finally {
+            release();
+        }
+    }
+
+    /** Closes the fd; a thread blocked reading gets an IOException. Idempotent. */
+    @Override
+    public void close() {
+        endpoint.close();
+    }
+
+    /**
+     * The child was reaped: drain the pipe into memory and close the fd now if no reader holds it,
+     * else the reader does so when the pipe runs dry (see {@link #release}).
+     */
+    public void childExited() {
+        childExited = true;
+        endpoint.poke();
+        drainIfIdle();
+    }
+
+    private void drainIfIdle() {
+        if (!endpoint.isClosed() && endpoint.tryLock()) {
+            try {
+                if (drained == null && !endpoint.isClosed()) {
+                    retire(drainPipe());
+                }
+            } finally {
+                endpoint.release();
+            }
+        }
+    }
+
+    /** Reads until EAGAIN or end of file; the child is gone, so this ends unless a grandchild floods it. */
+    private byte[] drainPipe() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (true) {
+            long n = Posix.read(state, endpoint.fd, buffer, CHUNK);
+            if (n > 0) {
+                byte[] chunk = buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+                out.write(chunk, 0, chunk.length);
+            } else if (n == 0 || -n != Posix.EINTR) {
+                return out.toByteArray(); // EOF, EAGAIN, or an error that leaves nothing to read
+            }
+        }
+    }
+
+    private void retire(byte[] rest) {
+        drained = rest;
+        drainedPos = 0;
+        endpoint.closeFdNow();
+    }
+
+    private int fromDrained(byte[] b, int off, int len) {
+        int n = Math.min(len, drained.length - drainedPos);
+        if (n == 0) {
+            return -1;
+        }
+        System.arraycopy(drained, drainedPos, b, off, n);
+        drainedPos += n;
+        return n;
+    }
+
+    private void acquire() throws IOException {
+        try {
+            endpoint.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to read the child's output");
+        } catch (HandleClosedException e) {
+            throw new IOException("Stream closed", e);
+        }
+    }
+
+    private void acquireUninterruptibly() throws IOException {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                acquire();
+                break;
+            } catch (InterruptedIOException e) {
+                Thread.interrupted();
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void release() {
+        endpoint.release();
+        if (childExited) {
+            drainIfIdle(); // an exit noticed while we held the lock is ours to finish
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.jipc.internal.spawn;
+
+import dev.jipc.ExitStatus;
+import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.Posix;
+import dev.jipc.internal.posix.Processes;
+import dev.jipc.internal.reactor.Reactor;
+
+/**
+ * Notices child exits: a pidfd per child in the reactor, and on readiness {@code waitid} on that
+ * pid only, then the child's resources are released and its future completed on a virtual thread
+ * (so user callbacks never run on the reactor thread). No thread per child, no waitpid(-1), no
+ * SIGCHLD handler. On kernels without pidfd (ENOSYS, before 5.3) a platform thread per child
+ * blocks in waitid instead: correct, but a thread per child, as the JDK's own reaper.
+ */
+public final class Supervisor {
+
+    private Supervisor() {
+    }
+
+    /** Starts watching {@code child}; its pid must be this process's unreaped child. */
+    public static void watch(Child child) {
+        int pidfd;
+        try {
+            pidfd = Processes.pidfdOpen((int) child.pid());
+        } catch (ErrnoException e) { // ENOSYS before Linux 5.3; EMFILE when out of fds
+            Thread t = new Thread(() -> reap(child, -1, true), "jipc-reaper-" + child.pid());
+            t.setDaemon(true);
+            t.start();
+            return;
+        }
+        await(child, pidfd);
+    }
+
+    private static void await(Child child, int pidfd) {
+        Reactor.get().await(pidfd, Posix.POLLIN).thenRun(() -> Thread.startVirtualThread(() -> reap(child, pidfd, false)));
+    }
+
+    /** Reaps and finishes {@code child}, or waits again if it has not exited after all. */
+    private static void reap(Child child, int pidfd, boolean block) {
+        ExitStatus status;
+        try {
+            status = child.tryReap(block);
+        } catch (RuntimeException e) { // ECHILD: something else in this process reaped our child
+            closePidfd(pidfd);
+            child.lost(e);
+            return;
+        }
+        if (status == null) {
+            await(child, pidfd);
+            return;
+        }
+        closePidfd(pidfd);
+        child.exited(status);
+    }
+
+    private static void closePidfd(int pidfd) {
+        if (pidfd >= 0) {
+            Posix.close(pidfd); // its one reactor registration completed already
+        }
+    }
+}
