@@ -5,6 +5,7 @@ import dev.jipc.CodecException;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.fory.Fory;
 import org.apache.fory.ThreadSafeFory;
 import org.apache.fory.config.Language;
+import org.apache.fory.resolver.ClassResolver;
 
 /**
  * {@link Codec#fory} and {@link Codec#foryTrusted}: Apache Fory in Java-native mode.
@@ -25,17 +27,17 @@ public final class ForyCodec<T> implements Codec<T> {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** Pools by allow list; the key {@code null} stands for trusted. */
-    private static final Map<List<String>, ThreadSafeFory> POOLS = new ConcurrentHashMap<>();
+    /** Pools by allow list. */
+    private static final Map<List<String>, Pool> POOLS = new ConcurrentHashMap<>();
 
     /** Names of the classes allowed beyond the JDK value types, sorted; null when trusted. */
     private final List<String> allowed;
-    /** The shared pool for {@link #allowed}; rebuilt from it after deserialization. */
-    private final transient ThreadSafeFory fory;
+    /** The shared pool for {@link #allowed}; found again from it after deserialization. */
+    private final transient Pool pool;
 
     private ForyCodec(List<String> allowed) {
         this.allowed = allowed;
-        this.fory = POOLS.computeIfAbsent(key(allowed), k -> build(allowed));
+        this.pool = POOLS.computeIfAbsent(key(allowed), k -> new Pool(allowed));
     }
 
     public static <T> ForyCodec<T> allowing(Class<?>... allowedTypes) {
@@ -52,7 +54,7 @@ public final class ForyCodec<T> implements Codec<T> {
     @Override
     public byte[] encode(T value) {
         try {
-            return fory.serialize(value);
+            return pool.fory.serialize(value);
         } catch (Throwable e) {
             throw failure("cannot encode " + (value == null ? "null" : "a " + value.getClass().getName()), e);
         }
@@ -62,7 +64,7 @@ public final class ForyCodec<T> implements Codec<T> {
     @SuppressWarnings("unchecked")
     public T decode(byte[] bytes) {
         try {
-            return (T) fory.deserialize(bytes);
+            return (T) pool.fory.deserialize(bytes);
         } catch (Throwable e) {
             throw failure("cannot decode a " + bytes.length + "-byte frame", e);
         }
@@ -74,6 +76,10 @@ public final class ForyCodec<T> implements Codec<T> {
             throw (Error) e;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ForyTypeGate.Refusal r) {
+                pool.refused();
+                return r;
+            }
             if (t instanceof CodecException c) {
                 return c;
             }
@@ -108,14 +114,61 @@ public final class ForyCodec<T> implements Codec<T> {
         return allowed == null ? List.of("<trusted>") : allowed;
     }
 
-    private static ThreadSafeFory build(List<String> allowed) {
-        int pool = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-        return Fory.builder()
-                .withLanguage(Language.JAVA)
-                .requireClassRegistration(false)
-                .suppressClassRegistrationWarnings(true)
-                .withRefTracking(true)
-                .withTypeChecker(allowed == null ? ForyTypeGate.trusted() : ForyTypeGate.allowing(allowed))
-                .buildThreadSafeForyPool(pool);
+    /**
+     * The Fory instances of one allow list. Fory caches what it learns of a class before it asks the
+     * gate, so an instance that saw a refusal might let the class through next time: after any
+     * refusal the instances are dropped and new ones built (refusals are rare: a bug or an attack).
+     */
+    private static final class Pool {
+        /** Classes allowed beyond the JDK value types; null when trusted. */
+        private final List<String> allowed;
+        /** The current instances. */
+        private volatile ThreadSafeFory fory;
+
+        Pool(List<String> allowed) {
+            this.allowed = allowed;
+            this.fory = build();
+        }
+
+        void refused() {
+            fory = build();
+        }
+
+        private ThreadSafeFory build() {
+            ForyTypeGate gate = allowed == null ? ForyTypeGate.trusted() : ForyTypeGate.allowing(allowed);
+            int size = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+            ThreadSafeFory pool = Fory.builder()
+                    .withLanguage(Language.JAVA)
+                    .requireClassRegistration(false)
+                    .suppressClassRegistrationWarnings(true)
+                    .withRefTracking(true)
+                    .withTypeChecker(gate)
+                    .withSerializerFactory((resolver, type) -> refuses(gate, type)
+                            ? new RefusingSerializer(resolver.getConfig(), type) : null)
+                    .buildThreadSafeForyPool(size);
+            if (allowed != null) {
+                // Classes Fory registered with built-in serializers bypass the gate: refuse them here.
+                pool.registerCallback(f -> {
+                    for (Class<?> type : ((ClassResolver) f.getTypeResolver()).getRegisteredClasses()) {
+                        if (refuses(gate, type) && !Collection.class.isAssignableFrom(type)
+                                && !Map.class.isAssignableFrom(type)) {
+                            // Fory takes only its own serializers for collections; java.util's
+                            // views (subList and the like) are lists and maps all the same.
+                            f.registerSerializer(type, new RefusingSerializer(f.getConfig(), type));
+                        }
+                    }
+                });
+            }
+            return pool;
+        }
+
+        private static boolean refuses(ForyTypeGate gate, Class<?> type) {
+            Class<?> element = type;
+            while (element.isArray()) {
+                element = element.getComponentType();
+            }
+            return !element.isPrimitive() && !element.getName().startsWith("org.apache.fory.")
+                    && !gate.allows(element.getName());
+        }
     }
 }

@@ -35,13 +35,31 @@ final class ForyTypeGate implements TypeChecker {
             refuseHandle(element);
             return true;
         }
-        if (JdkValueTypes.isAllowed(element) || allowed.contains(element)) {
+        if (allows(element)) {
             return true;
         }
-        throw new CodecException("Codec.fory() refuses class " + element + ": it is not a JDK value or"
+        throw refusal(element);
+    }
+
+    /** @return whether a class of this (element) name may travel */
+    boolean allows(String name) {
+        return allowed == null || JdkValueTypes.isAllowed(name) || allowed.contains(name);
+    }
+
+    static Refusal refusal(String name) {
+        return new Refusal("Codec.fory() refuses class " + name + ": it is not a JDK value or"
                 + " collection type and not in the codec's allow list; create the codec with"
-                + " Codec.fory(" + simpleName(element) + ".class, ...) to allow it, or use"
+                + " Codec.fory(" + simpleName(name) + ".class, ...) to allow it, or use"
                 + " Codec.foryTrusted() between trusted peers");
+    }
+
+    /** A refusal by the gate, as opposed to any other encoding failure. */
+    static final class Refusal extends CodecException {
+        private static final long serialVersionUID = 1L;
+
+        Refusal(String message) {
+            super(message);
+        }
     }
 
     /** Handles travel only by startProcess; the trusted gate may load the class to tell. */

@@ -21,7 +21,7 @@ public record FunctionCodec<T>(SerializableFunction<? super T, byte[]> encoder,
             bytes = encoder.apply(value);
         } catch (CodecException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // also a checked exception thrown sneakily
             throw new CodecException("the codec's encoder failed on " + describe(value) + ": " + e, e);
         }
         if (bytes == null) {
@@ -36,7 +36,7 @@ public record FunctionCodec<T>(SerializableFunction<? super T, byte[]> encoder,
             return decoder.apply(bytes);
         } catch (CodecException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // also a checked exception thrown sneakily
             throw new CodecException("the codec's decoder failed on a " + bytes.length + "-byte frame: " + e, e);
         }
     }
