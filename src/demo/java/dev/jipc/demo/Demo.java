@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What jipc does today, with numbers: messages between virtual threads over OS pipes.
+ * What jipc does, with numbers: messages between virtual threads, a child JVM, native commands.
  * Run it with {@code ./mvnw -q test-compile exec:exec}.
  */
 public final class Demo {
@@ -47,6 +47,68 @@ public final class Demo {
         System.out.println("throughput, one writer and one reader virtual thread, Codec.raw():");
         throughput(64, 2_000_000);
         throughput(64 * 1024, 40_000);
+
+        System.out.println();
+        childJvm();
+        nativeCommands();
+    }
+
+    /** The gipc README example, then a duplex echo with a child JVM. */
+    private static void childJvm() throws Exception {
+        try (Pipe<Integer> pipe = Jipc.pipe()) {
+            dev.jipc.PipeReader<Integer> reader = pipe.reader();
+            dev.jipc.ChildProcess child = Jipc.startProcess(() -> {
+                if (reader.get() != 0) throw new AssertionError();
+            });
+            pipe.writer().putAsync(0);
+            child.join();
+            System.out.println("gipc's example: " + child.name() + " (pid " + child.pid() + ") exited with "
+                    + child.exitCode().getAsInt());
+        }
+        try (DuplexPipe<byte[]> duplex = Jipc.duplexPipe(Codec.raw())) {
+            DuplexHandle<byte[]> remote = duplex.second();
+            long start = System.nanoTime();
+            dev.jipc.ChildProcess echo = Jipc.startProcess(() -> {
+                remote.put(new byte[0]); // "ready"
+                byte[] m;
+                while ((m = remote.get()).length > 0) {
+                    remote.put(m);
+                }
+            });
+            duplex.first().get();
+            System.out.printf("child JVM started and sent its first message in %.0f ms%n",
+                    (System.nanoTime() - start) / 1e6);
+            byte[] ping = new byte[64];
+            int rounds = 50_000;
+            start = System.nanoTime();
+            for (int i = 0; i < rounds; i++) {
+                duplex.first().put(ping);
+                duplex.first().get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("ping-pong with the child, 64 B: %,.0f round trips/s (%.1f us each)%n",
+                    rounds / seconds, seconds / rounds * 1e6);
+            duplex.first().put(new byte[0]);
+            echo.join();
+        }
+    }
+
+    /** Native children: output through a cooperative stream, and the spawn rate. */
+    private static void nativeCommands() throws Exception {
+        try (dev.jipc.Subprocess uname = Jipc.spawn("uname", "-srm")) {
+            String out = new String(uname.stdout().readAllBytes()).trim();
+            uname.join();
+            System.out.println("spawn(\"uname\", \"-srm\") said: " + out);
+        }
+        int count = 500;
+        dev.jipc.SpawnOptions quiet = dev.jipc.SpawnOptions.defaults()
+                .withStdin(dev.jipc.SpawnOptions.Redirect.DISCARD).withStdout(dev.jipc.SpawnOptions.Redirect.DISCARD);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            Jipc.spawn(quiet, "true").join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("spawn(\"true\") and wait for its exit: %,.0f per second%n", count / seconds);
     }
 
     private static void throughput(int size, int count) throws Exception {
