@@ -361,7 +361,6 @@ class SubprocessTest {
                                                      String... command) {
         long before = TestSupport.openFds();
         SpawnException e = assertThrows(SpawnException.class, () -> Jipc.spawn(options, command));
-        assertTrue(e instanceof IpcException);
         assertNotNull(e.getMessage());
         assertTrue(e.getMessage().contains(named), "message should name " + named + ": " + e.getMessage());
         assertTrue(e.getMessage().contains(errno), "message should name " + errno + ": " + e.getMessage());
@@ -491,7 +490,7 @@ class SubprocessTest {
 
     @Test
     void aReaderBlockedWhenTheChildExitsGetsEndOfFileDespiteAGrandchild() throws Exception {
-        Subprocess p = Jipc.spawn("sh", "-c", "sleep 30 & echo $!; read x");
+        Subprocess p = Jipc.spawn("sh", "-c", "sleep 30 & echo $!; read x; exit 0");
         AtomicReference<Object> result = new AtomicReference<>();
         Thread reader = Thread.ofVirtual().start(() -> {
             try {
@@ -715,7 +714,9 @@ class SubprocessTest {
                     SpawnOptions.defaults().withStderr(Redirect.PIPE))) {
                 Subprocess p = Jipc.spawn(options, "sleep", "30");
                 try {
-                    assertEquals(Set.of("0", "1", "2"), childFds(p.pid()), "fds of the child with " + options);
+                    // sleep opens and closes files of its own as it starts (locale data): wait for it to
+                    // settle; an fd leaked into it would stay for good.
+                    assertEquals(Set.of("0", "1", "2"), settledFds(p.pid(), 3), "fds of the child with " + options);
                 } finally {
                     p.kill();
                     p.join();
@@ -793,6 +794,32 @@ class SubprocessTest {
             fds.forEach(f -> names.add(f.getFileName().toString()));
             return names;
         }
+    }
+
+    /** @return the child's fds once they are {@code 0..count-1}, or after 5 s whatever they are then, with their targets */
+    private static Set<String> settledFds(long pid, int count) throws Exception {
+        Set<String> expected = new TreeSet<>();
+        for (int i = 0; i < count; i++) {
+            expected.add(String.valueOf(i));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Set<String> fds = childFds(pid);
+        while (!fds.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            fds = childFds(pid);
+        }
+        if (fds.equals(expected)) {
+            return fds;
+        }
+        Set<String> described = new TreeSet<>();
+        for (String fd : fds) {
+            try {
+                described.add(fd + " -> " + Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)));
+            } catch (IOException e) {
+                described.add(fd + " (gone)");
+            }
+        }
+        return described;
     }
 
     /** @return the open-file flags (octal in fdinfo) of {@code fd} of {@code pid} */

@@ -169,6 +169,11 @@ public final class Posix {
         }
     }
 
+    /** Clears O_NONBLOCK on {@code fd}: for the end of a pipe that a native child gets as stdio. */
+    public static void setBlocking(int fd) {
+        fcntl(fd, Libc.F_SETFL(), fcntl(fd, Libc.F_GETFL(), 0) & ~O_NONBLOCK);
+    }
+
     /** Sets FD_CLOEXEC on {@code fd}. */
     public static void setCloseOnExec(int fd) {
         fcntl(fd, Libc.F_SETFD(), Libc.FD_CLOEXEC());

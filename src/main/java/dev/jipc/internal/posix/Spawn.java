@@ -99,9 +99,10 @@ public final class Spawn {
     }
 
     private static void setSignalDefaults(Arena arena, MemorySegment attributes) {
-        MemorySegment all = sigset_t.allocate(arena);
+        // Every bit set, not sigfillset: that leaves out glibc's internal signals 32 and 33, which
+        // glibc's spawn helper then leaves ignored in the child, and an ignored signal survives exec.
+        MemorySegment all = sigset_t.allocate(arena).fill((byte) 0xff);
         MemorySegment none = sigset_t.allocate(arena);
-        check("sigfillset", sigfillset(all) == 0 ? 0 : EINVAL());
         check("sigemptyset", sigemptyset(none) == 0 ? 0 : EINVAL());
         check("posix_spawnattr_setsigdefault", posix_spawnattr_setsigdefault(attributes, all));
         check("posix_spawnattr_setsigmask", posix_spawnattr_setsigmask(attributes, none));

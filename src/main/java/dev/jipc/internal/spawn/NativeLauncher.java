@@ -65,6 +65,8 @@ public final class NativeLauncher {
                 int[] fds = Posix.pipe();
                 opened.add(fds[0]);
                 opened.add(fds[1]);
+                // Programs expect blocking stdio (cat fails on EAGAIN); only our end stays non-blocking.
+                Posix.setBlocking(stdFd == 0 ? fds[0] : fds[1]);
                 yield fds;
             }
             case INHERIT -> new int[] {stdFd, stdFd};

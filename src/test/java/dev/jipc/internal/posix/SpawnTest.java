@@ -101,7 +101,14 @@ class SpawnTest {
         int pid = Spawn.spawn("/bin/sleep", false, List.of("sleep", "30"), null, null,
                 new int[] {Spawn.DEV_NULL, Spawn.DEV_NULL, Spawn.DEV_NULL, Spawn.DEV_NULL});
         try {
-            assertEquals(Set.of("0", "1", "2", "3"), childFds(pid));
+            // sleep opens and closes files of its own as it starts (locale data): wait for it to settle.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            Set<String> fds = childFds(pid);
+            while (!fds.equals(Set.of("0", "1", "2", "3")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                fds = childFds(pid);
+            }
+            assertEquals(Set.of("0", "1", "2", "3"), fds);
             for (int fd = 0; fd < 4; fd++) {
                 assertEquals("/dev/null", Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)).toString());
             }
