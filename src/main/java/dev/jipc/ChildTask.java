@@ -7,7 +7,7 @@ package dev.jipc;
  * <pre>{@code
  * Pipe<String> pipe = Jipc.pipe();
  * PipeWriter<String> w = pipe.writer();
- * ChildProcess child = Jipc.startProcess(() -> w.put("hello from " + ProcessHandle.current().pid()));
+ * ChildProcess child = Jipc.startProcess(() -> w.put("hello from the child"));
  * System.out.println(pipe.reader().get());
  * child.join();
  * }</pre>
