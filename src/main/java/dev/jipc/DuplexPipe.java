@@ -24,7 +24,7 @@ public final class DuplexPipe<T> implements AutoCloseable {
     private final DuplexEnd<T> first;
     private final DuplexEnd<T> second;
 
-    DuplexPipe(Codec<T> codec, int maxFrameBytes) {
+    DuplexPipe(Codec<T> codec, PipeOptions options) {
         int[] forth = Posix.pipe();
         int[] back;
         try {
@@ -34,10 +34,10 @@ public final class DuplexPipe<T> implements AutoCloseable {
             Posix.close(forth[1]);
             throw e;
         }
-        this.first = new DuplexEnd<>(new ReaderHandle<>(back[0], codec, maxFrameBytes),
-                new WriterHandle<>(forth[1], codec, maxFrameBytes));
-        this.second = new DuplexEnd<>(new ReaderHandle<>(forth[0], codec, maxFrameBytes),
-                new WriterHandle<>(back[1], codec, maxFrameBytes));
+        this.first = new DuplexEnd<>(new ReaderHandle<>(back[0], codec, options),
+                new WriterHandle<>(forth[1], codec, options));
+        this.second = new DuplexEnd<>(new ReaderHandle<>(forth[0], codec, options),
+                new WriterHandle<>(back[1], codec, options));
     }
 
     /** @return one end */

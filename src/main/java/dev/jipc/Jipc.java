@@ -31,7 +31,7 @@ import java.util.Objects;
  */
 public final class Jipc {
     /** The default bound of a message's encoded payload: 256 MiB. */
-    public static final int DEFAULT_MAX_FRAME_BYTES = 256 * 1024 * 1024;
+    public static final int DEFAULT_MAX_FRAME_BYTES = PipeOptions.DEFAULT_MAX_FRAME_BYTES;
 
     private Jipc() {
     }
@@ -61,7 +61,17 @@ public final class Jipc {
      * @throws IllegalArgumentException if {@code maxFrameBytes <= 0}
      */
     public static <T> Pipe<T> pipe(Codec<T> codec, int maxFrameBytes) {
-        return new Pipe<>(Objects.requireNonNull(codec, "codec"), checkMax(maxFrameBytes));
+        return pipe(codec, PipeOptions.defaults().withMaxFrameBytes(maxFrameBytes));
+    }
+
+    /**
+     * @param codec how messages become bytes
+     * @param options frame limit, spin before parking, pipe buffer growth
+     * @param <T> the message type
+     * @return a new pipe
+     */
+    public static <T> Pipe<T> pipe(Codec<T> codec, PipeOptions options) {
+        return new Pipe<>(Objects.requireNonNull(codec, "codec"), Objects.requireNonNull(options, "options"));
     }
 
     /**
@@ -89,7 +99,17 @@ public final class Jipc {
      * @throws IllegalArgumentException if {@code maxFrameBytes <= 0}
      */
     public static <T> DuplexPipe<T> duplexPipe(Codec<T> codec, int maxFrameBytes) {
-        return new DuplexPipe<>(Objects.requireNonNull(codec, "codec"), checkMax(maxFrameBytes));
+        return duplexPipe(codec, PipeOptions.defaults().withMaxFrameBytes(maxFrameBytes));
+    }
+
+    /**
+     * @param codec how messages become bytes
+     * @param options frame limit, spin before parking, pipe buffer growth
+     * @param <T> the message type
+     * @return a new duplex pipe
+     */
+    public static <T> DuplexPipe<T> duplexPipe(Codec<T> codec, PipeOptions options) {
+        return new DuplexPipe<>(Objects.requireNonNull(codec, "codec"), Objects.requireNonNull(options, "options"));
     }
 
     /**
@@ -145,12 +165,5 @@ public final class Jipc {
      */
     public static Subprocess spawn(SpawnOptions options, String... command) {
         return NativeLauncher.spawn(options, command);
-    }
-
-    private static int checkMax(int maxFrameBytes) {
-        if (maxFrameBytes <= 0) {
-            throw new IllegalArgumentException("maxFrameBytes must be positive, got " + maxFrameBytes);
-        }
-        return maxFrameBytes;
     }
 }

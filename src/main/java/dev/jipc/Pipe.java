@@ -22,10 +22,10 @@ public final class Pipe<T> implements AutoCloseable {
     private final ReaderHandle<T> reader;
     private final WriterHandle<T> writer;
 
-    Pipe(Codec<T> codec, int maxFrameBytes) {
+    Pipe(Codec<T> codec, PipeOptions options) {
         int[] fds = Posix.pipe();
-        this.reader = new ReaderHandle<>(fds[0], codec, maxFrameBytes);
-        this.writer = new WriterHandle<>(fds[1], codec, maxFrameBytes);
+        this.reader = new ReaderHandle<>(fds[0], codec, options);
+        this.writer = new WriterHandle<>(fds[1], codec, options);
     }
 
     /** @return the receiving end */

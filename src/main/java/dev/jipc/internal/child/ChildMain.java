@@ -31,7 +31,7 @@ public final class ChildMain {
         }
         ChildTask task;
         try (ReaderHandle<byte[]> bootstrap =
-                     new ReaderHandle<>(HandleTransfer.inherit(BOOTSTRAP_FD), Codec.raw(), Integer.MAX_VALUE)) {
+                     new ReaderHandle<>(HandleTransfer.inherit(BOOTSTRAP_FD), Codec.raw(), dev.jipc.PipeOptions.defaults().withMaxFrameBytes(Integer.MAX_VALUE))) {
             task = (ChildTask) HandleTransfer.restore(bootstrap.get());
         } catch (Throwable t) {
             System.err.println("jipc: the child could not read its task from the parent");

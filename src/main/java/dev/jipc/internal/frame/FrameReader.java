@@ -3,6 +3,7 @@ package dev.jipc.internal.frame;
 import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
 
 import dev.jipc.PeerClosedException;
+import dev.jipc.PipeOptions;
 import dev.jipc.ProtocolException;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
@@ -24,6 +25,8 @@ public final class FrameReader {
     private final int fd;
     /** Largest payload accepted. */
     private final int maxFrameBytes;
+    /** How long to retry an empty pipe before parking. */
+    private final long spinNanos;
     /** errno of this reader's calls. */
     private final CallState state = new CallState();
     /** Bytes read but not yet returned are {@code buffer[start, end)}. */
@@ -35,9 +38,10 @@ public final class FrameReader {
     /** How much of {@link #large} is filled. */
     private int largeFilled;
 
-    public FrameReader(int fd, int maxFrameBytes) {
+    public FrameReader(int fd, PipeOptions options) {
         this.fd = fd;
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxFrameBytes = options.maxFrameBytes();
+        this.spinNanos = options.spin().toNanos();
         this.buffer = Arena.ofAuto().allocate(CAPACITY, 8);
     }
 
@@ -55,7 +59,7 @@ public final class FrameReader {
             if (payload != null) {
                 return payload;
             }
-            if (!fill()) {
+            if (!fill() && !spin()) {
                 readiness.await(Posix.POLLIN, hasPartialFrame() ? NO_DEADLINE : deadline, true);
             }
         }
@@ -101,6 +105,21 @@ public final class FrameReader {
     private byte[] copy(int from, int length, byte[] to, int at) {
         MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, from, to, at, length);
         return to;
+    }
+
+    /** Retries the empty pipe for up to the spin time: cheaper than a park and wake-up when data is near. */
+    private boolean spin() {
+        if (spinNanos <= 0) {
+            return false;
+        }
+        long end = System.nanoTime() + spinNanos;
+        do {
+            Thread.onSpinWait();
+            if (fill()) {
+                return true;
+            }
+        } while (System.nanoTime() - end < 0);
+        return false;
     }
 
     /** @return true if bytes were read, false on EAGAIN */

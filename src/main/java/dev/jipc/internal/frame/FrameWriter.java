@@ -3,6 +3,7 @@ package dev.jipc.internal.frame;
 import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
 
 import dev.jipc.PeerClosedException;
+import dev.jipc.PipeOptions;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
 import dev.jipc.internal.posix.Posix;
@@ -25,10 +26,40 @@ public final class FrameWriter {
     private final CallState state = new CallState();
     /** Staging for header and payload: the kernel reads native memory only. */
     private final MemorySegment buffer;
+    /** How long to retry a full pipe before parking. */
+    private final long spinNanos;
+    /** How far a full pipe may grow. */
+    private final int maxPipeBytes;
+    /** The pipe's capacity as far as we know; 0 until first needed. */
+    private int pipeBytes;
 
-    public FrameWriter(int fd) {
+    public FrameWriter(int fd, PipeOptions options) {
         this.fd = fd;
         this.buffer = Arena.ofAuto().allocate(CAPACITY, 8);
+        this.spinNanos = options.spin().toNanos();
+        this.maxPipeBytes = options.maxPipeBytes();
+    }
+
+    /**
+     * A full pipe is a busy one: double its buffer, up to the limit, so the writer can run ahead of
+     * the reader. Fails quietly where the kernel says no (an unprivileged user over its quota).
+     *
+     * @return whether the pipe grew
+     */
+    private boolean grow() {
+        if (pipeBytes == 0) {
+            pipeBytes = Posix.pipeCapacity(fd);
+        }
+        if (pipeBytes >= maxPipeBytes || pipeBytes <= 0) {
+            return false;
+        }
+        int grown = Posix.resizePipe(fd, (int) Math.min(maxPipeBytes, 2L * pipeBytes));
+        if (grown <= pipeBytes) {
+            pipeBytes = Integer.MAX_VALUE; // refused: don't ask again
+            return false;
+        }
+        pipeBytes = grown;
+        return true;
     }
 
     /**
@@ -45,6 +76,7 @@ public final class FrameWriter {
         int pos = 0;
         int limit = FrameHeader.SIZE + copied;
         boolean begun = false;
+        long spinEnd = 0; // while retrying a full pipe: when to stop and park
         while (true) {
             if (pos == limit) {
                 if (copied == payload.length) {
@@ -60,7 +92,22 @@ public final class FrameWriter {
             if (n > 0) {
                 pos += (int) n;
                 begun = true;
+                spinEnd = 0;
             } else if (-n == Posix.EAGAIN) {
+                if (grow()) {
+                    continue;
+                }
+                if (spinNanos > 0) { // the reader may drain it soon: cheaper than a park and wake-up
+                    long now = System.nanoTime();
+                    if (spinEnd == 0) {
+                        spinEnd = now + spinNanos;
+                    }
+                    if (now - spinEnd < 0) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    spinEnd = 0;
+                }
                 try {
                     readiness.await(Posix.POLLOUT, NO_DEADLINE, !begun);
                 } catch (TimeoutException e) {

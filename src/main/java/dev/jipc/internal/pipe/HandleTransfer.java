@@ -1,6 +1,7 @@
 package dev.jipc.internal.pipe;
 
 import dev.jipc.Codec;
+import dev.jipc.PipeOptions;
 import dev.jipc.Handle;
 import dev.jipc.HandleClosedException;
 import dev.jipc.HandleLockedException;
@@ -105,15 +106,15 @@ public final class HandleTransfer {
         ref = switch (handle) {
             case ReaderHandle<?> r -> {
                 checkIdle(r.isBusy(), r);
-                yield new Ref(Kind.READER, hand(r.fd()), -1, r.codec(), r.maxFrameBytes());
+                yield new Ref(Kind.READER, hand(r.fd()), -1, r.codec(), r.options());
             }
             case WriterHandle<?> w -> {
                 checkIdle(w.isBusy(), w);
-                yield new Ref(Kind.WRITER, -1, hand(w.fd()), w.codec(), w.maxFrameBytes());
+                yield new Ref(Kind.WRITER, -1, hand(w.fd()), w.codec(), w.options());
             }
             case DuplexEnd<?> d -> {
                 checkIdle(d.isBusy(), d);
-                yield new Ref(Kind.DUPLEX, hand(d.in().fd()), hand(d.out().fd()), d.in().codec(), d.in().maxFrameBytes());
+                yield new Ref(Kind.DUPLEX, hand(d.in().fd()), hand(d.out().fd()), d.in().codec(), d.in().options());
             }
             default -> throw new IllegalArgumentException("not a jipc handle: " + handle.getClass());
         };
@@ -138,7 +139,7 @@ public final class HandleTransfer {
     private enum Kind { READER, WRITER, DUPLEX }
 
     /** A handle in transit: the child fds it will find and how it frames and codes messages. */
-    private record Ref(Kind kind, int readFd, int writeFd, Codec<?> codec, int maxFrameBytes) implements Serializable {
+    private record Ref(Kind kind, int readFd, int writeFd, Codec<?> codec, PipeOptions options) implements Serializable {
         @Serial
         private Object readResolve() throws ObjectStreamException {
             if (READING.get() == null) {
@@ -147,10 +148,10 @@ public final class HandleTransfer {
             @SuppressWarnings({"unchecked", "rawtypes"})
             Codec<Object> c = (Codec) codec;
             return switch (kind) {
-                case READER -> new ReaderHandle<>(inherit(readFd), c, maxFrameBytes);
-                case WRITER -> new WriterHandle<>(inherit(writeFd), c, maxFrameBytes);
-                case DUPLEX -> new DuplexEnd<>(new ReaderHandle<>(inherit(readFd), c, maxFrameBytes),
-                        new WriterHandle<>(inherit(writeFd), c, maxFrameBytes));
+                case READER -> new ReaderHandle<>(inherit(readFd), c, options);
+                case WRITER -> new WriterHandle<>(inherit(writeFd), c, options);
+                case DUPLEX -> new DuplexEnd<>(new ReaderHandle<>(inherit(readFd), c, options),
+                        new WriterHandle<>(inherit(writeFd), c, options));
             };
         }
     }

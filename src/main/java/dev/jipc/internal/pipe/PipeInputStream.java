@@ -24,6 +24,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PipeInputStream extends InputStream {
     private static final int CHUNK = 64 * 1024;
+    /** Most a drain keeps: what a grown pipe holds, with room to spare; a grandchild may write on. */
+    private static final int MAX_DRAIN = 4 * 1024 * 1024;
 
     private final Endpoint endpoint;
     /** errno of reads; used under the lock. */
@@ -127,18 +129,19 @@ public final class PipeInputStream extends InputStream {
         }
     }
 
-    /** Reads until EAGAIN or end of file; the child is gone, so this ends unless a grandchild floods it. */
+    /** Reads until EAGAIN, end of file, or {@link #MAX_DRAIN} (a grandchild still writing). */
     private byte[] drainPipe() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while (true) {
+        while (out.size() < MAX_DRAIN) {
             long n = Posix.read(state, endpoint.fd, buffer, CHUNK);
             if (n > 0) {
                 byte[] chunk = buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
                 out.write(chunk, 0, chunk.length);
             } else if (n == 0 || -n != Posix.EINTR) {
-                return out.toByteArray(); // EOF, EAGAIN, or an error that leaves nothing to read
+                break; // EOF, EAGAIN, or an error that leaves nothing to read
             }
         }
+        return out.toByteArray();
     }
 
     private void retire(byte[] rest) {

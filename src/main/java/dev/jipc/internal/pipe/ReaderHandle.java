@@ -1,6 +1,7 @@
 package dev.jipc.internal.pipe;
 
 import dev.jipc.Codec;
+import dev.jipc.PipeOptions;
 import dev.jipc.PipeReader;
 import dev.jipc.ProtocolException;
 import dev.jipc.internal.frame.FrameReader;
@@ -23,13 +24,13 @@ public final class ReaderHandle<T> implements PipeReader<T> {
     /** Messages taken for getAsync futures cancelled meanwhile, boxed (null is a message); under the lock. */
     private final transient ArrayDeque<Object[]> returned = new ArrayDeque<>();
     private final Codec<T> codec;
-    private final int maxFrameBytes;
+    private final PipeOptions options;
 
-    public ReaderHandle(int fd, Codec<T> codec, int maxFrameBytes) {
+    public ReaderHandle(int fd, Codec<T> codec, PipeOptions options) {
         this.endpoint = new Endpoint(fd);
-        this.frames = new FrameReader(fd, maxFrameBytes);
+        this.frames = new FrameReader(fd, options);
         this.codec = codec;
-        this.maxFrameBytes = maxFrameBytes;
+        this.options = options;
     }
 
     @Override
@@ -102,8 +103,8 @@ public final class ReaderHandle<T> implements PipeReader<T> {
         return codec;
     }
 
-    public int maxFrameBytes() {
-        return maxFrameBytes;
+    public PipeOptions options() {
+        return options;
     }
 
     /** @return whether a get is running or waiting, or async gets are pending */

@@ -1,6 +1,7 @@
 package dev.jipc.internal.pipe;
 
 import dev.jipc.Codec;
+import dev.jipc.PipeOptions;
 import dev.jipc.FrameTooLargeException;
 import dev.jipc.PipeWriter;
 import dev.jipc.internal.frame.FrameWriter;
@@ -17,13 +18,13 @@ public final class WriterHandle<T> implements PipeWriter<T> {
     private final transient FrameWriter frames;
     private final transient AsyncLane lane = new AsyncLane();
     private final Codec<T> codec;
-    private final int maxFrameBytes;
+    private final PipeOptions options;
 
-    public WriterHandle(int fd, Codec<T> codec, int maxFrameBytes) {
+    public WriterHandle(int fd, Codec<T> codec, PipeOptions options) {
         this.endpoint = new Endpoint(fd);
-        this.frames = new FrameWriter(fd);
+        this.frames = new FrameWriter(fd, options);
         this.codec = codec;
-        this.maxFrameBytes = maxFrameBytes;
+        this.options = options;
     }
 
     @Override
@@ -63,9 +64,9 @@ public final class WriterHandle<T> implements PipeWriter<T> {
 
     private byte[] encode(T message) {
         byte[] payload = codec.encode(message);
-        if (payload.length > maxFrameBytes) {
+        if (payload.length > options.maxFrameBytes()) {
             throw new FrameTooLargeException("the message encodes to " + payload.length
-                    + " bytes, over this pipe's maxFrameBytes of " + maxFrameBytes
+                    + " bytes, over this pipe's maxFrameBytes of " + options.maxFrameBytes()
                     + "; nothing was sent (a larger limit is set by Jipc.pipe(codec, maxFrameBytes))");
         }
         return payload;
@@ -89,8 +90,8 @@ public final class WriterHandle<T> implements PipeWriter<T> {
         return codec;
     }
 
-    public int maxFrameBytes() {
-        return maxFrameBytes;
+    public PipeOptions options() {
+        return options;
     }
 
     /** @return whether a put is running or waiting, or async puts are pending */

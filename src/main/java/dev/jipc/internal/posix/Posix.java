@@ -169,6 +169,24 @@ public final class Posix {
         }
     }
 
+    /** @return the pipe's buffer size in bytes (F_GETPIPE_SZ) */
+    public static int pipeCapacity(int fd) {
+        return fcntl(fd, Libc.F_GETPIPE_SZ(), 0);
+    }
+
+    /**
+     * Asks the kernel for a pipe buffer of {@code bytes} (F_SETPIPE_SZ).
+     *
+     * @return the new size, or -1 if refused (EPERM over the user's quota, EBUSY, EINVAL)
+     */
+    public static int resizePipe(int fd, int bytes) {
+        try {
+            return fcntl(fd, Libc.F_SETPIPE_SZ(), bytes);
+        } catch (ErrnoException e) {
+            return -1;
+        }
+    }
+
     /** Clears O_NONBLOCK on {@code fd}: for the end of a pipe that a native child gets as stdio. */
     public static void setBlocking(int fd) {
         fcntl(fd, Libc.F_SETFL(), fcntl(fd, Libc.F_GETFL(), 0) & ~O_NONBLOCK);

@@ -19,7 +19,7 @@ public class Child implements ChildProcess {
     private final int pid;
     private final String name;
     private final boolean daemon;
-    /** Completed once, by the reaper; callers get copies. */
+    /** Completed once, by the reaper on the reactor thread; onExit() hands out views of it. */
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     /** Guards {@link #reaped} against signals in flight. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -141,7 +141,7 @@ public class Child implements ChildProcess {
 
     @Override
     public CompletableFuture<ExitStatus> onExit() {
-        return exit.copy();
+        return new ExitFuture<>(exit);
     }
 
     @Override

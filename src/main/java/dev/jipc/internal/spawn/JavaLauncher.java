@@ -95,7 +95,7 @@ public final class JavaLauncher {
 
     /** Writes the task frame; the pipe usually holds it whole, so this rarely waits for the child. */
     private static void sendTask(int fd, byte[] task) {
-        WriterHandle<byte[]> out = new WriterHandle<>(fd, Codec.raw(), Integer.MAX_VALUE);
+        WriterHandle<byte[]> out = new WriterHandle<>(fd, Codec.raw(), dev.jipc.PipeOptions.defaults().withMaxFrameBytes(Integer.MAX_VALUE));
         try {
             out.put(task);
         } catch (PeerClosedException e) {

@@ -8,8 +8,8 @@ import dev.jipc.internal.reactor.Reactor;
 
 /**
  * Notices child exits: a pidfd per child in the reactor, and on readiness {@code waitid} on that
- * pid only, then the child's resources are released and its future completed on a virtual thread
- * (so user callbacks never run on the reactor thread). No thread per child, no waitpid(-1), no
+ * pid only, then the child's resources are released and its future completed, all on the reactor
+ * thread; user callbacks run on virtual threads (see {@link ExitFuture}). No thread per child, no waitpid(-1), no
  * SIGCHLD handler. On kernels without pidfd (ENOSYS, before 5.3) a platform thread per child
  * blocks in waitid instead: correct, but a thread per child, as the JDK's own reaper.
  */
@@ -33,7 +33,9 @@ public final class Supervisor {
     }
 
     private static void await(Child child, int pidfd) {
-        Reactor.get().await(pidfd, Posix.POLLIN).thenRun(() -> Thread.startVirtualThread(() -> reap(child, pidfd, false)));
+        // Reaped on the reactor thread: waitid(WNOHANG) and the releases never block, and the
+        // future's own dependents are jipc's (see ExitFuture), so this runs no user code.
+        Reactor.get().await(pidfd, Posix.POLLIN).thenRun(() -> reap(child, pidfd, false));
     }
 
     /** Reaps and finishes {@code child}, or waits again if it has not exited after all. */
