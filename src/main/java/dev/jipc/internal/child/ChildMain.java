@@ -1,14 +1,17 @@
 package dev.jipc.internal.child;
 
 import dev.jipc.ChildTask;
-import dev.jipc.Codec;
+import dev.jipc.internal.frame.FrameHeader;
 import dev.jipc.internal.pipe.HandleTransfer;
-import dev.jipc.internal.pipe.ReaderHandle;
+import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
+import java.io.DataInputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
 
 /**
- * The main of a child JVM started by {@code Jipc.startProcess}. Arguments: the parent's pid and
- * {@code daemon} or {@code non-daemon}. fd 3 carries one frame, the serialized task; the handles it
+ * The main of a child JVM started by {@code Jipc.startProcess}. Arguments: the parent's pid,
+ * {@code daemon} or {@code non-daemon}, and how many fds were handed after the bootstrap fd. fd 3 carries one frame, the serialized task; the handles it
  * captured wait on fds 4 and up.
  *
  * <p>Exit status: 0 when the task returns and the non-daemon threads have ended, 1 (after the
@@ -29,21 +32,39 @@ public final class ChildMain {
                 Runtime.getRuntime().halt(1);
             }
         }
+        int handedFds = Integer.parseInt(args[2]);
+        // Linking the FFM calls takes longer than reading the task: do both at once.
+        Thread linker = Thread.ofPlatform().daemon().name("jipc-child-linker").start(() -> {
+            Posix.linkPipeCalls();
+            for (int fd = HandleTransfer.FIRST_HANDED_FD; fd < HandleTransfer.FIRST_HANDED_FD + handedFds; fd++) {
+                Posix.setCloseOnExec(fd); // dup2 cleared it; grandchildren must not inherit these
+            }
+        });
         ChildTask task;
-        try (ReaderHandle<byte[]> bootstrap =
-                     new ReaderHandle<>(HandleTransfer.inherit(BOOTSTRAP_FD), Codec.raw(), dev.jipc.PipeOptions.defaults().withMaxFrameBytes(Integer.MAX_VALUE))) {
-            task = (ChildTask) HandleTransfer.restore(bootstrap.get());
+        try {
+            task = (ChildTask) HandleTransfer.restore(readTask());
         } catch (Throwable t) {
             System.err.println("jipc: the child could not read its task from the parent");
             t.printStackTrace();
             System.exit(1);
             return;
         }
+        linker.join();
+        Posix.close(BOOTSTRAP_FD); // the task was read through a descriptor of its own
         try {
             task.run();
         } catch (Throwable t) {
             t.printStackTrace();
             System.exit(1);
+        }
+    }
+
+    /** The task frame from fd 3, read with plain blocking I/O: no FFM needed yet. */
+    private static byte[] readTask() throws IOException {
+        try (DataInputStream in = new DataInputStream(new FileInputStream("/proc/self/fd/" + BOOTSTRAP_FD))) {
+            byte[] task = new byte[FrameHeader.read(in, Integer.MAX_VALUE)];
+            in.readFully(task);
+            return task;
         }
     }
 }

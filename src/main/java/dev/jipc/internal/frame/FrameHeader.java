@@ -18,6 +18,21 @@ public final class FrameHeader {
     private FrameHeader() {
     }
 
+    /**
+     * Reads a header from a plain stream, for a child JVM's bootstrap, which runs before the FFM
+     * machinery is warm.
+     *
+     * @return the payload length
+     */
+    public static int read(java.io.DataInputStream in, int maxFrameBytes) throws java.io.IOException {
+        int length = Integer.reverseBytes(in.readInt());
+        int check = Integer.reverseBytes(in.readInt());
+        if ((length ^ CHECK) != check || length < 0 || length > maxFrameBytes) {
+            throw new ProtocolException(String.format("corrupt frame header (%08x %08x)", length, check));
+        }
+        return length;
+    }
+
     static void write(MemorySegment to, long offset, int length) {
         to.set(INT, offset, length);
         to.set(INT, offset + 4, length ^ CHECK);

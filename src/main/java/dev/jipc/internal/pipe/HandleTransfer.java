@@ -6,7 +6,6 @@ import dev.jipc.Handle;
 import dev.jipc.HandleClosedException;
 import dev.jipc.HandleLockedException;
 import dev.jipc.IpcException;
-import dev.jipc.internal.posix.Posix;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -148,17 +147,11 @@ public final class HandleTransfer {
             @SuppressWarnings({"unchecked", "rawtypes"})
             Codec<Object> c = (Codec) codec;
             return switch (kind) {
-                case READER -> new ReaderHandle<>(inherit(readFd), c, options);
-                case WRITER -> new WriterHandle<>(inherit(writeFd), c, options);
-                case DUPLEX -> new DuplexEnd<>(new ReaderHandle<>(inherit(readFd), c, options),
-                        new WriterHandle<>(inherit(writeFd), c, options));
+                case READER -> new ReaderHandle<>(readFd, c, options);
+                case WRITER -> new WriterHandle<>(writeFd, c, options);
+                case DUPLEX -> new DuplexEnd<>(new ReaderHandle<>(readFd, c, options),
+                        new WriterHandle<>(writeFd, c, options));
             };
         }
-    }
-
-    /** An fd dup2'ed into this child lost close-on-exec; restore it so grandchildren don't inherit it. */
-    public static int inherit(int fd) {
-        Posix.setCloseOnExec(fd);
-        return fd;
     }
 }

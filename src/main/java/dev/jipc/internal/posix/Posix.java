@@ -9,6 +9,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.Objects;
 
 /**
  * The file-descriptor calls jipc makes, over the generated bindings with errno captured by the
@@ -29,31 +30,40 @@ public final class Posix {
     public static final short POLLNVAL = (short) Libc.POLLNVAL();
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle READ;
-    private static final MethodHandle WRITE;
-    private static final MethodHandle POLL;
-    private static final MethodHandle CLOSE;
-    private static final MethodHandle PIPE2;
-    private static final MethodHandle EVENTFD;
-    private static final MethodHandle FCNTL_INT;
 
-    static {
-        try {
-            READ = withErrno(Libc.read$address(), Libc.read$descriptor());
-            WRITE = withErrno(Libc.write$address(), Libc.write$descriptor());
-            POLL = withErrno(Libc.poll$address(), Libc.poll$descriptor());
-            CLOSE = withErrno(Libc.close$address(), Libc.close$descriptor());
-            PIPE2 = withErrno(Libc.pipe2$address(), Libc.pipe2$descriptor());
-            EVENTFD = withErrno(Libc.eventfd$address(), Libc.eventfd$descriptor());
-            // int fcntl(int fd, int cmd, ...): the variadic int argument is passed as such.
-            FCNTL_INT = LINKER.downcallHandle(Libc.fcntl.address(),
-                    FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_INT, Libc.C_INT),
-                    Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-        } catch (IllegalCallerException e) {
-            throw new IpcException("jipc calls the C library through the FFM API and was denied native"
-                    + " access: start java with --enable-native-access=ALL-UNNAMED (class path) or"
-                    + " --enable-native-access=dev.jipc (module path)", e);
-        }
+    /**
+     * Downcall handles, each linked on first use: linking spins classes, and a child JVM's time
+     * to its first message counts every millisecond of it.
+     */
+    private static final class Read {
+        static final MethodHandle H = withErrno(Libc.read$address(), Libc.read$descriptor());
+    }
+
+    private static final class Write {
+        static final MethodHandle H = withErrno(Libc.write$address(), Libc.write$descriptor());
+    }
+
+    private static final class Poll {
+        static final MethodHandle H = withErrno(Libc.poll$address(), Libc.poll$descriptor());
+    }
+
+    private static final class Close {
+        static final MethodHandle H = withErrno(Libc.close$address(), Libc.close$descriptor());
+    }
+
+    private static final class Pipe2 {
+        static final MethodHandle H = withErrno(Libc.pipe2$address(), Libc.pipe2$descriptor());
+    }
+
+    private static final class EventFd {
+        static final MethodHandle H = withErrno(Libc.eventfd$address(), Libc.eventfd$descriptor());
+    }
+
+    private static final class FcntlInt {
+        // int fcntl(int fd, int cmd, ...): the variadic int argument is passed as such.
+        static final MethodHandle H = link(Libc.fcntl.address(),
+                FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_INT, Libc.C_INT),
+                Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
     }
 
     private Posix() {
@@ -61,13 +71,32 @@ public final class Posix {
 
     /** A downcall handle for a generated function, taking a {@link CallState} segment first. */
     public static MethodHandle withErrno(MemorySegment address, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
+        return link(address, descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    /** Links a downcall, turning a denied native access into one message that says what to do. */
+    public static MethodHandle link(MemorySegment address, FunctionDescriptor descriptor, Linker.Option... options) {
+        try {
+            return LINKER.downcallHandle(address, descriptor, options);
+        } catch (IllegalCallerException e) {
+            throw new IpcException("jipc calls the C library through the FFM API and was denied native"
+                    + " access: start java with --enable-native-access=ALL-UNNAMED (class path) or"
+                    + " --enable-native-access=dev.jipc (module path)", e);
+        }
+    }
+
+    /** Links the calls a pipe end makes, ahead of need: a child JVM does it while it reads its task. */
+    public static void linkPipeCalls() {
+        // Reading each holder's field runs its class initializer, which links the call.
+        for (MethodHandle linked : new MethodHandle[] {Read.H, Write.H, Poll.H, Close.H, FcntlInt.H}) {
+            Objects.requireNonNull(linked);
+        }
     }
 
     /** @return bytes read (0 at end of file), or {@code -errno} */
     public static long read(CallState state, int fd, MemorySegment buffer, long count) {
         try {
-            long n = (long) READ.invokeExact(state.segment, fd, buffer, count);
+            long n = (long) Read.H.invokeExact(state.segment, fd, buffer, count);
             return n >= 0 ? n : -state.errno();
         } catch (Throwable t) {
             throw unexpected(t);
@@ -77,7 +106,7 @@ public final class Posix {
     /** @return bytes written, or {@code -errno} */
     public static long write(CallState state, int fd, MemorySegment buffer, long count) {
         try {
-            long n = (long) WRITE.invokeExact(state.segment, fd, buffer, count);
+            long n = (long) Write.H.invokeExact(state.segment, fd, buffer, count);
             return n >= 0 ? n : -state.errno();
         } catch (Throwable t) {
             throw unexpected(t);
@@ -87,7 +116,7 @@ public final class Posix {
     /** @return the number of ready entries of the {@code struct pollfd} array, or {@code -errno} */
     public static int poll(CallState state, MemorySegment pollfds, long count, int timeoutMillis) {
         try {
-            int n = (int) POLL.invokeExact(state.segment, pollfds, count, timeoutMillis);
+            int n = (int) Poll.H.invokeExact(state.segment, pollfds, count, timeoutMillis);
             return n >= 0 ? n : -state.errno();
         } catch (Throwable t) {
             throw unexpected(t);
@@ -101,7 +130,7 @@ public final class Posix {
     public static void close(int fd) {
         CallState state = new CallState();
         try {
-            int r = (int) CLOSE.invokeExact(state.segment, fd);
+            int r = (int) Close.H.invokeExact(state.segment, fd);
             if (r < 0 && state.errno() != EINTR) {
                 throw new ErrnoException("close(" + fd + ")", state.errno());
             }
@@ -121,7 +150,7 @@ public final class Posix {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
             CallState state = new CallState();
-            int r = (int) PIPE2.invokeExact(state.segment, fds, O_CLOEXEC | O_NONBLOCK);
+            int r = (int) Pipe2.H.invokeExact(state.segment, fds, O_CLOEXEC | O_NONBLOCK);
             if (r < 0) {
                 throw new ErrnoException("pipe2", state.errno());
             }
@@ -137,7 +166,7 @@ public final class Posix {
     public static int eventfd() {
         CallState state = new CallState();
         try {
-            int fd = (int) EVENTFD.invokeExact(state.segment, 0, Libc.EFD_CLOEXEC() | Libc.EFD_NONBLOCK());
+            int fd = (int) EventFd.H.invokeExact(state.segment, 0, Libc.EFD_CLOEXEC() | Libc.EFD_NONBLOCK());
             if (fd < 0) {
                 throw new ErrnoException("eventfd", state.errno());
             }
@@ -154,7 +183,7 @@ public final class Posix {
         CallState state = new CallState();
         try {
             while (true) {
-                int r = (int) FCNTL_INT.invokeExact(state.segment, fd, cmd, arg);
+                int r = (int) FcntlInt.H.invokeExact(state.segment, fd, cmd, arg);
                 if (r >= 0) {
                     return r;
                 }

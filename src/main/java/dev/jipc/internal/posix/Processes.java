@@ -16,14 +16,26 @@ public final class Processes {
     public static final int ENOSYS = Libc.ENOSYS();
     public static final int ESRCH = Libc.ESRCH();
 
-    private static final MethodHandle SYSCALL_INT_INT = Linker.nativeLinker().downcallHandle(
-            Libc.syscall.address(), FunctionDescriptor.of(Libc.C_LONG, Libc.C_LONG, Libc.C_INT, Libc.C_INT),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle PRCTL_LONG = Linker.nativeLinker().downcallHandle(
-            Libc.prctl.address(), FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle WAITID = Posix.withErrno(Libc.waitid$address(), Libc.waitid$descriptor());
-    private static final MethodHandle KILL = Posix.withErrno(Libc.kill$address(), Libc.kill$descriptor());
+    /** Handles linked on first use (see Posix). */
+    private static final class SyscallIntInt {
+        static final MethodHandle H = Posix.link(Libc.syscall.address(),
+                FunctionDescriptor.of(Libc.C_LONG, Libc.C_LONG, Libc.C_INT, Libc.C_INT),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class PrctlLong {
+        static final MethodHandle H = Posix.link(Libc.prctl.address(),
+                FunctionDescriptor.of(Libc.C_INT, Libc.C_INT, Libc.C_LONG),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Waitid {
+        static final MethodHandle H = Posix.withErrno(Libc.waitid$address(), Libc.waitid$descriptor());
+    }
+
+    private static final class Kill {
+        static final MethodHandle H = Posix.withErrno(Libc.kill$address(), Libc.kill$descriptor());
+    }
 
     private Processes() {
     }
@@ -35,7 +47,7 @@ public final class Processes {
     public static int pidfdOpen(int pid) {
         CallState state = new CallState();
         try {
-            long fd = (long) SYSCALL_INT_INT.invokeExact(state.segment, (long) Libc.SYS_pidfd_open(), pid, 0);
+            long fd = (long) SyscallIntInt.H.invokeExact(state.segment, (long) Libc.SYS_pidfd_open(), pid, 0);
             if (fd < 0) {
                 throw new ErrnoException("pidfd_open(" + pid + ")", state.errno());
             }
@@ -59,7 +71,7 @@ public final class Processes {
             MemorySegment info = jipc_siginfo.allocate(arena); // zeroed: pid stays 0 if nothing exited
             int options = Libc.WEXITED() | (block ? 0 : Libc.WNOHANG());
             while (true) {
-                int r = (int) WAITID.invokeExact(state.segment, Libc.P_PID(), pid, info, options);
+                int r = (int) Waitid.H.invokeExact(state.segment, Libc.P_PID(), pid, info, options);
                 if (r == 0) {
                     break;
                 }
@@ -87,7 +99,7 @@ public final class Processes {
     public static void kill(int pid, int signal) {
         CallState state = new CallState();
         try {
-            int r = (int) KILL.invokeExact(state.segment, pid, signal);
+            int r = (int) Kill.H.invokeExact(state.segment, pid, signal);
             if (r < 0) {
                 throw new ErrnoException("kill(" + pid + ", " + signal + ")", state.errno());
             }
@@ -102,7 +114,7 @@ public final class Processes {
     public static void killMeWhenParentDies() {
         CallState state = new CallState();
         try {
-            int r = (int) PRCTL_LONG.invokeExact(state.segment, Libc.PR_SET_PDEATHSIG(), (long) SIGKILL);
+            int r = (int) PrctlLong.H.invokeExact(state.segment, Libc.PR_SET_PDEATHSIG(), (long) SIGKILL);
             if (r < 0) {
                 throw new ErrnoException("prctl(PR_SET_PDEATHSIG)", state.errno());
             }

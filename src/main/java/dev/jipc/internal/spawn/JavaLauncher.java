@@ -58,7 +58,7 @@ public final class JavaLauncher {
         Objects.requireNonNull(options, "options");
         HandleTransfer.Captured captured = HandleTransfer.capture(task);
         String name = options.name() != null ? options.name() : "Process-" + NEXT_NUMBER.getAndIncrement();
-        List<String> argv = command(options);
+        List<String> argv = command(options, captured.fds().length);
         int[] bootstrap = Posix.pipe();
         int pid;
         try {
@@ -131,7 +131,7 @@ public final class JavaLauncher {
     }
 
     /** The parent's java, class path, module path and native-access settings, then the options. */
-    static List<String> command(ChildOptions options) {
+    static List<String> command(ChildOptions options, int handedFds) {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(InheritedJvmFlags.get());
@@ -140,6 +140,7 @@ public final class JavaLauncher {
         argv.add(ChildMain.class.getName());
         argv.add(Integer.toString(Processes.getpid()));
         argv.add(options.daemon() ? "daemon" : "non-daemon");
+        argv.add(Integer.toString(handedFds));
         return argv;
     }
 
