@@ -7,8 +7,8 @@ import dev.jipc.PipeOptions;
 import dev.jipc.ProtocolException;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.LazySegment;
 import dev.jipc.internal.posix.Posix;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +30,9 @@ public final class FrameReader {
     /** errno of this reader's calls. */
     private final CallState state = new CallState();
     /** Bytes read but not yet returned are {@code buffer[start, end)}. */
-    private final MemorySegment buffer;
+    private final LazySegment staging = new LazySegment(CAPACITY);
+    /** {@link #staging}, once allocated: a read allocates it, so parse sees it only after. */
+    private MemorySegment buffer;
     private int start;
     private int end;
     /** A payload too large for the buffer, being assembled; null between frames. */
@@ -42,7 +44,6 @@ public final class FrameReader {
         this.fd = fd;
         this.maxFrameBytes = options.maxFrameBytes();
         this.spinNanos = options.spin().toNanos();
-        this.buffer = Arena.ofAuto().allocate(CAPACITY, 8);
     }
 
     /**
@@ -124,6 +125,9 @@ public final class FrameReader {
 
     /** @return true if bytes were read, false on EAGAIN */
     private boolean fill() {
+        if (buffer == null) {
+            buffer = staging.get();
+        }
         if (start > 0) { // keep the unread tail at the front, so the buffer's whole capacity is free
             MemorySegment.copy(buffer, start, buffer, 0, end - start);
             end -= start;

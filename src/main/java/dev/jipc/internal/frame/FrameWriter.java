@@ -6,8 +6,8 @@ import dev.jipc.PeerClosedException;
 import dev.jipc.PipeOptions;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.LazySegment;
 import dev.jipc.internal.posix.Posix;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeoutException;
@@ -25,7 +25,7 @@ public final class FrameWriter {
     /** errno of this writer's calls. */
     private final CallState state = new CallState();
     /** Staging for header and payload: the kernel reads native memory only. */
-    private final MemorySegment buffer;
+    private final LazySegment staging = new LazySegment(CAPACITY);
     /** How long to retry a full pipe before parking. */
     private final long spinNanos;
     /** How far a full pipe may grow. */
@@ -35,7 +35,6 @@ public final class FrameWriter {
 
     public FrameWriter(int fd, PipeOptions options) {
         this.fd = fd;
-        this.buffer = Arena.ofAuto().allocate(CAPACITY, 8);
         this.spinNanos = options.spin().toNanos();
         this.maxPipeBytes = options.maxPipeBytes();
     }
@@ -70,6 +69,7 @@ public final class FrameWriter {
      * @throws PeerClosedException if the reading end is closed
      */
     public void write(byte[] payload, Readiness readiness) throws InterruptedException {
+        MemorySegment buffer = staging.get();
         FrameHeader.write(buffer, 0, payload.length);
         int copied = Math.min(payload.length, CAPACITY - FrameHeader.SIZE);
         MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, FrameHeader.SIZE, copied);

@@ -5,12 +5,12 @@ import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
 import dev.jipc.HandleClosedException;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.LazySegment;
 import dev.jipc.internal.posix.Posix;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -31,7 +31,7 @@ public final class PipeInputStream extends InputStream {
     /** errno of reads; used under the lock. */
     private final CallState state = new CallState();
     /** Staging for read(2); used under the lock. */
-    private final MemorySegment buffer = Arena.ofAuto().allocate(CHUNK);
+    private final LazySegment staging = new LazySegment(CHUNK);
     /** Set once the child is reaped. */
     private volatile boolean childExited;
     /** After the fd is retired: what the pipe held, then end of file. Under the lock. */
@@ -60,6 +60,7 @@ public final class PipeInputStream extends InputStream {
             if (drained != null) {
                 return fromDrained(b, off, len);
             }
+            MemorySegment buffer = staging.get();
             while (true) {
                 long n = Posix.read(state, endpoint.fd, buffer, Math.min(len, CHUNK));
                 if (n > 0) {
@@ -132,6 +133,7 @@ public final class PipeInputStream extends InputStream {
     /** Reads until EAGAIN, end of file, or {@link #MAX_DRAIN} (a grandchild still writing). */
     private byte[] drainPipe() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MemorySegment buffer = staging.get();
         while (out.size() < MAX_DRAIN) {
             long n = Posix.read(state, endpoint.fd, buffer, CHUNK);
             if (n > 0) {

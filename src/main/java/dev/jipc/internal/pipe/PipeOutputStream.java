@@ -5,11 +5,11 @@ import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
 import dev.jipc.HandleClosedException;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.LazySegment;
 import dev.jipc.internal.posix.Posix;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -26,7 +26,7 @@ public final class PipeOutputStream extends OutputStream {
     /** errno of writes; used under the lock. */
     private final CallState state = new CallState();
     /** Staging for write(2); used under the lock. */
-    private final MemorySegment buffer = Arena.ofAuto().allocate(CHUNK);
+    private final LazySegment staging = new LazySegment(CHUNK);
 
     public PipeOutputStream(int fd) {
         this.endpoint = new Endpoint(fd);
@@ -50,6 +50,7 @@ public final class PipeOutputStream extends OutputStream {
             throw new IOException("Stream closed", e);
         }
         try {
+            MemorySegment buffer = staging.get();
             while (written < len) {
                 int chunk = Math.min(len - written, CHUNK);
                 MemorySegment.copy(b, off + written, buffer, ValueLayout.JAVA_BYTE, 0, chunk);

@@ -19,8 +19,14 @@ public final class CallState {
     /** Where errno lands; lives as long as this object is reachable. */
     final MemorySegment segment;
 
+    /** A state for a long-lived owner; freed by the GC. */
     public CallState() {
-        this.segment = Arena.ofAuto().allocate(LAYOUT);
+        this(Arena.ofAuto());
+    }
+
+    /** A state for one call, in the caller's arena: no cleaner to register and run. */
+    public CallState(Arena arena) {
+        this.segment = arena.allocate(LAYOUT);
     }
 
     /** @return errno as captured by the last call made with this state */

@@ -128,8 +128,8 @@ public final class Posix {
      * retry could close a descriptor another thread has just been given.
      */
     public static void close(int fd) {
-        CallState state = new CallState();
-        try {
+        try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
             int r = (int) Close.H.invokeExact(state.segment, fd);
             if (r < 0 && state.errno() != EINTR) {
                 throw new ErrnoException("close(" + fd + ")", state.errno());
@@ -149,7 +149,7 @@ public final class Posix {
     public static int[] pipe() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            CallState state = new CallState();
+            CallState state = new CallState(arena);
             int r = (int) Pipe2.H.invokeExact(state.segment, fds, O_CLOEXEC | O_NONBLOCK);
             if (r < 0) {
                 throw new ErrnoException("pipe2", state.errno());
@@ -164,8 +164,8 @@ public final class Posix {
 
     /** @return a new eventfd, non-blocking and close-on-exec */
     public static int eventfd() {
-        CallState state = new CallState();
-        try {
+        try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
             int fd = (int) EventFd.H.invokeExact(state.segment, 0, Libc.EFD_CLOEXEC() | Libc.EFD_NONBLOCK());
             if (fd < 0) {
                 throw new ErrnoException("eventfd", state.errno());
@@ -180,8 +180,8 @@ public final class Posix {
 
     /** {@code fcntl(fd, cmd, arg)} with EINTR retried. */
     public static int fcntl(int fd, int cmd, int arg) {
-        CallState state = new CallState();
-        try {
+        try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
             while (true) {
                 int r = (int) FcntlInt.H.invokeExact(state.segment, fd, cmd, arg);
                 if (r >= 0) {

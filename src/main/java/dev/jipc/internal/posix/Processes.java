@@ -45,8 +45,8 @@ public final class Processes {
      * @throws ErrnoException ENOSYS on kernels before 5.3
      */
     public static int pidfdOpen(int pid) {
-        CallState state = new CallState();
-        try {
+        try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
             long fd = (long) SyscallIntInt.H.invokeExact(state.segment, (long) Libc.SYS_pidfd_open(), pid, 0);
             if (fd < 0) {
                 throw new ErrnoException("pidfd_open(" + pid + ")", state.errno());
@@ -66,8 +66,8 @@ public final class Processes {
      * @return its exit status, or null while it runs
      */
     public static ExitStatus reap(int pid, boolean block) {
-        CallState state = new CallState();
         try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
             MemorySegment info = jipc_siginfo.allocate(arena); // zeroed: pid stays 0 if nothing exited
             int options = Libc.WEXITED() | (block ? 0 : Libc.WNOHANG());
             while (true) {
@@ -97,8 +97,8 @@ public final class Processes {
 
     /** Sends {@code signal} to {@code pid}; the caller guarantees the pid is its unreaped child. */
     public static void kill(int pid, int signal) {
-        CallState state = new CallState();
-        try {
+        try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
             int r = (int) Kill.H.invokeExact(state.segment, pid, signal);
             if (r < 0) {
                 throw new ErrnoException("kill(" + pid + ", " + signal + ")", state.errno());
@@ -112,8 +112,8 @@ public final class Processes {
 
     /** Asks the kernel to SIGKILL this process when the thread that spawned it exits. */
     public static void killMeWhenParentDies() {
-        CallState state = new CallState();
-        try {
+        try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
             int r = (int) PrctlLong.H.invokeExact(state.segment, Libc.PR_SET_PDEATHSIG(), (long) SIGKILL);
             if (r < 0) {
                 throw new ErrnoException("prctl(PR_SET_PDEATHSIG)", state.errno());
