@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class FrameReader {
     static final int CAPACITY = 64 * 1024;
+    /** Payloads from this size on are read straight into their array, not through the buffer. */
+    static final int DIRECT_MIN = 16 * 1024;
 
     /** The fd read from; owned by the handle end. */
     private final int fd;
@@ -60,7 +62,7 @@ public final class FrameReader {
             if (payload != null) {
                 return payload;
             }
-            if (!fill() && !spin()) {
+            if (!fillSome() && !spin()) {
                 readiness.await(Posix.POLLIN, hasPartialFrame() ? NO_DEADLINE : deadline, true);
             }
         }
@@ -84,8 +86,8 @@ public final class FrameReader {
                 start += FrameHeader.SIZE + length;
                 return payload;
             }
-            if (FrameHeader.SIZE + length <= CAPACITY) {
-                return null; // the rest will fit in the buffer
+            if (length < DIRECT_MIN && FrameHeader.SIZE + length <= CAPACITY) {
+                return null; // the rest will come into the buffer
             }
             start += FrameHeader.SIZE;
             large = new byte[length];
@@ -110,17 +112,51 @@ public final class FrameReader {
 
     /** Retries the empty pipe for up to the spin time: cheaper than a park and wake-up when data is near. */
     private boolean spin() {
-        if (spinNanos <= 0) {
+        if (spinNanos <= 0 || Thread.currentThread().isVirtual()) { // a virtual thread parks: spinning holds a carrier
             return false;
         }
         long end = System.nanoTime() + spinNanos;
         do {
             Thread.onSpinWait();
-            if (fill()) {
+            if (fillSome()) {
                 return true;
             }
         } while (System.nanoTime() - end < 0);
         return false;
+    }
+
+    /** @return true if bytes were read, false on EAGAIN */
+    private boolean fillSome() {
+        return large != null ? fillLarge() : fill();
+    }
+
+    /**
+     * Reads the rest of a large payload straight into its array, no further: the buffer is empty
+     * while a large payload is assembled, so nothing is copied twice.
+     */
+    private boolean fillLarge() {
+        while (true) {
+            long n = Posix.read(state, fd, large, largeFilled, large.length - largeFilled);
+            if (n > 0) {
+                largeFilled += (int) n;
+                return true;
+            }
+            if (n == 0) {
+                throw truncated();
+            }
+            if (-n == Posix.EAGAIN) {
+                return false;
+            }
+            if (-n != Posix.EINTR) {
+                throw new ErrnoException("read(" + fd + ")", (int) -n);
+            }
+        }
+    }
+
+    private ProtocolException truncated() {
+        return new ProtocolException("the peer closed the pipe in the middle of a frame ("
+                + (large != null ? largeFilled + " of " + large.length + " payload bytes"
+                                 : (end - start) + " bytes") + " received); the reading handle is closed");
     }
 
     /** @return true if bytes were read, false on EAGAIN */
@@ -141,9 +177,7 @@ public final class FrameReader {
             }
             if (n == 0) {
                 if (hasPartialFrame()) {
-                    throw new ProtocolException("the peer closed the pipe in the middle of a frame ("
-                            + (large != null ? largeFilled + " of " + large.length + " payload bytes"
-                                             : (end - start) + " bytes") + " received); the reading handle is closed");
+                    throw truncated();
                 }
                 throw new PeerClosedException("the writing end of the pipe is closed and every message was read");
             }

@@ -13,12 +13,18 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Writes frames to a non-blocking fd: header and payload go out in one write(2) when they fit the
- * buffer, and in buffer-sized chunks otherwise. Parks only on EAGAIN. Not thread-safe: its owner
+ * Writes frames to a non-blocking fd: a small frame in one write(2) of header and payload; a
+ * large one as its header, then its payload straight from the Java array. Parks only on EAGAIN. Not thread-safe: its owner
  * serializes calls (the handle end's lock), which is what keeps frames from interleaving.
  */
 public final class FrameWriter {
-    static final int CAPACITY = 64 * 1024;
+    /**
+     * Payloads up to this size are copied behind the header and go out in one write(2); larger
+     * ones are written straight from the Java array after the header: two system calls, but no
+     * copy, which costs more than a call past this size.
+     */
+    static final int COPY_LIMIT = 16 * 1024;
+    static final int CAPACITY = FrameHeader.SIZE + COPY_LIMIT;
 
     /** The fd written to; owned by the handle end. */
     private final int fd;
@@ -70,34 +76,35 @@ public final class FrameWriter {
      */
     public void write(byte[] payload, Readiness readiness) throws InterruptedException {
         MemorySegment buffer = staging.get();
-        FrameHeader.write(buffer, 0, payload.length);
-        int copied = Math.min(payload.length, CAPACITY - FrameHeader.SIZE);
-        MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, FrameHeader.SIZE, copied);
-        int pos = 0;
-        int limit = FrameHeader.SIZE + copied;
+        int length = payload.length;
+        boolean small = length <= COPY_LIMIT;
+        FrameHeader.write(buffer, 0, length);
+        if (small) {
+            MemorySegment.copy(payload, 0, buffer, ValueLayout.JAVA_BYTE, FrameHeader.SIZE, length);
+        }
+        int pos = 0; // next staged byte to write
+        int limit = FrameHeader.SIZE + (small ? length : 0);
+        int direct = small ? length : 0; // next payload byte to write straight from the array
         boolean begun = false;
         long spinEnd = 0; // while retrying a full pipe: when to stop and park
-        while (true) {
-            if (pos == limit) {
-                if (copied == payload.length) {
-                    return;
-                }
-                int chunk = Math.min(payload.length - copied, CAPACITY);
-                MemorySegment.copy(payload, copied, buffer, ValueLayout.JAVA_BYTE, 0, chunk);
-                copied += chunk;
-                pos = 0;
-                limit = chunk;
-            }
-            long n = Posix.write(state, fd, buffer.asSlice(pos), limit - pos);
+        while (pos < limit || direct < length) {
+            boolean staged = pos < limit;
+            long n = staged
+                    ? Posix.write(state, fd, buffer.asSlice(pos), limit - pos)
+                    : Posix.write(state, fd, payload, direct, length - direct);
             if (n > 0) {
-                pos += (int) n;
+                if (staged) {
+                    pos += (int) n;
+                } else {
+                    direct += (int) n;
+                }
                 begun = true;
                 spinEnd = 0;
             } else if (-n == Posix.EAGAIN) {
                 if (grow()) {
                     continue;
                 }
-                if (spinNanos > 0) { // the reader may drain it soon: cheaper than a park and wake-up
+                if (spinNanos > 0 && !Thread.currentThread().isVirtual()) { // the reader may drain it soon
                     long now = System.nanoTime();
                     if (spinEnd == 0) {
                         spinEnd = now + spinNanos;

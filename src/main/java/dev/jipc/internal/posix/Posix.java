@@ -43,6 +43,18 @@ public final class Posix {
         static final MethodHandle H = withErrno(Libc.write$address(), Libc.write$descriptor());
     }
 
+    /** read(2) into a Java array, pinned for the call: no native staging, no copy. */
+    private static final class ReadHeap {
+        static final MethodHandle H = link(Libc.read$address(), Libc.read$descriptor(),
+                Linker.Option.critical(true), Linker.Option.captureCallState("errno"));
+    }
+
+    /** write(2) from a Java array, pinned for the call. */
+    private static final class WriteHeap {
+        static final MethodHandle H = link(Libc.write$address(), Libc.write$descriptor(),
+                Linker.Option.critical(true), Linker.Option.captureCallState("errno"));
+    }
+
     private static final class Poll {
         static final MethodHandle H = withErrno(Libc.poll$address(), Libc.poll$descriptor());
     }
@@ -88,7 +100,7 @@ public final class Posix {
     /** Links the calls a pipe end makes, ahead of need: a child JVM does it while it reads its task. */
     public static void linkPipeCalls() {
         // Reading each holder's field runs its class initializer, which links the call.
-        for (MethodHandle linked : new MethodHandle[] {Read.H, Write.H, Poll.H, Close.H, FcntlInt.H}) {
+        for (MethodHandle linked : new MethodHandle[] {Read.H, Write.H, ReadHeap.H, WriteHeap.H, Poll.H, Close.H, FcntlInt.H}) {
             Objects.requireNonNull(linked);
         }
     }
@@ -107,6 +119,37 @@ public final class Posix {
     public static long write(CallState state, int fd, MemorySegment buffer, long count) {
         try {
             long n = (long) Write.H.invokeExact(state.segment, fd, buffer, count);
+            return n >= 0 ? n : -state.errno();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Reads into {@code bytes[offset, offset + count)} directly. The array is pinned during the
+     * call, which is fine for a non-blocking fd: the call never waits.
+     *
+     * @return bytes read (0 at end of file), or {@code -errno}
+     */
+    public static long read(CallState state, int fd, byte[] bytes, int offset, int count) {
+        try {
+            long n = (long) ReadHeap.H.invokeExact(state.segment, fd,
+                    MemorySegment.ofArray(bytes).asSlice(offset, count), (long) count);
+            return n >= 0 ? n : -state.errno();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Writes {@code bytes[offset, offset + count)} directly, the array pinned during the call.
+     *
+     * @return bytes written, or {@code -errno}
+     */
+    public static long write(CallState state, int fd, byte[] bytes, int offset, int count) {
+        try {
+            long n = (long) WriteHeap.H.invokeExact(state.segment, fd,
+                    MemorySegment.ofArray(bytes).asSlice(offset, count), (long) count);
             return n >= 0 ? n : -state.errno();
         } catch (Throwable t) {
             throw unexpected(t);
