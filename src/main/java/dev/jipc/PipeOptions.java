@@ -17,8 +17,10 @@ import java.util.Objects;
  * @param spin how long a {@code get} that finds the pipe empty (or a {@code put} that finds it
  *     full) keeps retrying before it parks on the reactor. Waking a parked thread costs tens of
  *     microseconds, so a short spin saves that on a busy pipe; the price is CPU burnt while
- *     spinning (at most this long per wait). Only platform threads spin: a virtual thread would
- *     hold its carrier, so it parks at once. Default 20 µs; {@link Duration#ZERO} never spins.
+ *     spinning (at most this long per wait) and, on a virtual thread, its carrier held as long.
+ *     Readers spin adaptively: they keep spinning while at least a third of their spins pay, and
+ *     otherwise park at once (trying a spin every 16th wait). Default 20 µs;
+ *     {@link Duration#ZERO} never spins.
  * @param maxPipeBytes how far a writer that finds the pipe full may grow the kernel's pipe buffer
  *     (F_SETPIPE_SZ; default 1 MiB, the usual {@code /proc/sys/fs/pipe-max-size}). Only pipes that
  *     fill up grow; a value at or below 64 KiB keeps the kernel's default.

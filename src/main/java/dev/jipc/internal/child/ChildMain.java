@@ -7,7 +7,6 @@ import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
 import java.io.DataInputStream;
 import java.io.FileInputStream;
-import java.io.IOException;
 
 /**
  * The main of a child JVM started by {@code Jipc.startProcess}. Arguments: the parent's pid,
@@ -33,38 +32,31 @@ public final class ChildMain {
             }
         }
         int handedFds = Integer.parseInt(args[2]);
-        // Linking the FFM calls takes longer than reading the task: do both at once.
-        Thread linker = Thread.ofPlatform().daemon().name("jipc-child-linker").start(() -> {
-            Posix.linkPipeCalls();
-            for (int fd = HandleTransfer.FIRST_HANDED_FD; fd < HandleTransfer.FIRST_HANDED_FD + handedFds; fd++) {
-                Posix.setCloseOnExec(fd); // dup2 cleared it; grandchildren must not inherit these
-            }
-        });
         ChildTask task;
-        try {
-            task = (ChildTask) HandleTransfer.restore(readTask());
+        try (DataInputStream in = new DataInputStream(new FileInputStream("/proc/self/fd/" + BOOTSTRAP_FD))) {
+            // Linking the FFM calls takes longer than reading the task: do it meanwhile, write(2)
+            // first, which the task's first put needs. The task does not wait for the rest.
+            Thread.ofPlatform().daemon().name("jipc-child-linker").start(() -> {
+                Posix.linkPipeCalls();
+                Posix.close(BOOTSTRAP_FD); // the task is read through a descriptor of its own
+                for (int fd = HandleTransfer.FIRST_HANDED_FD; fd < HandleTransfer.FIRST_HANDED_FD + handedFds; fd++) {
+                    Posix.setCloseOnExec(fd); // dup2 cleared it; grandchildren must not inherit these
+                }
+            });
+            byte[] bytes = new byte[FrameHeader.read(in, Integer.MAX_VALUE)];
+            in.readFully(bytes);
+            task = (ChildTask) HandleTransfer.restore(bytes);
         } catch (Throwable t) {
             System.err.println("jipc: the child could not read its task from the parent");
             t.printStackTrace();
             System.exit(1);
             return;
         }
-        linker.join();
-        Posix.close(BOOTSTRAP_FD); // the task was read through a descriptor of its own
         try {
             task.run();
         } catch (Throwable t) {
             t.printStackTrace();
             System.exit(1);
-        }
-    }
-
-    /** The task frame from fd 3, read with plain blocking I/O: no FFM needed yet. */
-    private static byte[] readTask() throws IOException {
-        try (DataInputStream in = new DataInputStream(new FileInputStream("/proc/self/fd/" + BOOTSTRAP_FD))) {
-            byte[] task = new byte[FrameHeader.read(in, Integer.MAX_VALUE)];
-            in.readFully(task);
-            return task;
         }
     }
 }

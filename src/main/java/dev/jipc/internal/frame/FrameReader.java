@@ -20,8 +20,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class FrameReader {
     static final int CAPACITY = 64 * 1024;
-    /** Payloads from this size on are read straight into their array, not through the buffer. */
-    static final int DIRECT_MIN = 16 * 1024;
+    /** Payloads that cannot fit the buffer are read straight into their array, not through it. */
+    static final int DIRECT_MIN = CAPACITY - FrameHeader.SIZE + 1;
 
     /** The fd read from; owned by the handle end. */
     private final int fd;
@@ -29,6 +29,16 @@ public final class FrameReader {
     private final int maxFrameBytes;
     /** How long to retry an empty pipe before parking. */
     private final long spinNanos;
+    /**
+     * Spin credit, 0 to {@link #MAX_SPIN_CREDIT}: a spin that pays earns 2, one that finds nothing
+     * costs 1, so spinning goes on while at least a third of the spins pay. At 0 only every
+     * {@link #SPIN_PROBE}th wait spins, to notice when spinning starts paying again.
+     */
+    private int spinCredit = MAX_SPIN_CREDIT;
+    /** Waits since the last spin while the credit is 0. */
+    private int waitsSinceSpin;
+    private static final int MAX_SPIN_CREDIT = 16;
+    private static final int SPIN_PROBE = 16;
     /** errno of this reader's calls. */
     private final CallState state = new CallState();
     /** Bytes read but not yet returned are {@code buffer[start, end)}. */
@@ -110,18 +120,26 @@ public final class FrameReader {
         return to;
     }
 
-    /** Retries the empty pipe for up to the spin time: cheaper than a park and wake-up when data is near. */
+    /**
+     * Retries the empty pipe for up to the spin time: cheaper than a park and wake-up when the
+     * peer answers within it. Adaptive (see {@link #spinCredit}): where spins seldom pay, as with
+     * a slow peer or a crowd of threads on few cores, the reader parks at once instead of burning
+     * CPU, and a virtual thread gives its carrier back.
+     */
     private boolean spin() {
-        if (spinNanos <= 0 || Thread.currentThread().isVirtual()) { // a virtual thread parks: spinning holds a carrier
+        if (spinNanos <= 0 || (spinCredit == 0 && ++waitsSinceSpin < SPIN_PROBE)) {
             return false;
         }
+        waitsSinceSpin = 0;
         long end = System.nanoTime() + spinNanos;
         do {
             Thread.onSpinWait();
             if (fillSome()) {
+                spinCredit = Math.min(MAX_SPIN_CREDIT, spinCredit + 2);
                 return true;
             }
         } while (System.nanoTime() - end < 0);
+        spinCredit = Math.max(0, spinCredit - 1);
         return false;
     }
 

@@ -97,10 +97,13 @@ public final class Posix {
         }
     }
 
-    /** Links the calls a pipe end makes, ahead of need: a child JVM does it while it reads its task. */
+    /**
+     * Links the calls a pipe end makes, ahead of need: a child JVM does it while it reads its task.
+     * write(2) first: a task's first act is often a put.
+     */
     public static void linkPipeCalls() {
         // Reading each holder's field runs its class initializer, which links the call.
-        for (MethodHandle linked : new MethodHandle[] {Read.H, Write.H, ReadHeap.H, WriteHeap.H, Poll.H, Close.H, FcntlInt.H}) {
+        for (MethodHandle linked : new MethodHandle[] {Write.H, Close.H, FcntlInt.H, Read.H, Poll.H, WriteHeap.H, ReadHeap.H}) {
             Objects.requireNonNull(linked);
         }
     }
