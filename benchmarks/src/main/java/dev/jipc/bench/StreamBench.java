@@ -47,7 +47,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(value = 1, jvmArgsAppend = {Bench.NATIVE_ACCESS, Bench.UNSAFE_ALLOW})
 public class StreamBench {
     /** Messages per benchmark invocation. */
-    static final int N = 1000;
+    static final int N = 10_000;
 
     @State(Scope.Benchmark)
     public static class Params {
