@@ -6,7 +6,6 @@ import dev.jipc.PipeReader;
 import dev.jipc.ProtocolException;
 import dev.jipc.internal.frame.FrameReader;
 import dev.jipc.internal.frame.Readiness;
-import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,23 +13,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 /** The reading end of a pipe: frames from {@link FrameReader}, decoded by the codec. */
-public final class ReaderHandle<T> implements PipeReader<T> {
+public final class ReaderHandle<T> extends HandleEnd<T> implements PipeReader<T> {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final transient Endpoint endpoint;
     private final transient FrameReader frames;
-    private final transient AsyncLane lane = new AsyncLane();
     /** Messages taken for getAsync futures cancelled meanwhile, boxed (null is a message); under the lock. */
     private final transient ArrayDeque<Object[]> returned = new ArrayDeque<>();
-    private final Codec<T> codec;
-    private final PipeOptions options;
 
     public ReaderHandle(int fd, Codec<T> codec, PipeOptions options) {
-        this.endpoint = new Endpoint(fd);
+        super(fd, codec, options);
         this.frames = new FrameReader(fd, options);
-        this.codec = codec;
-        this.options = options;
     }
 
     @Override
@@ -92,43 +85,5 @@ public final class ReaderHandle<T> implements PipeReader<T> {
         } finally {
             endpoint.release();
         }
-    }
-
-    /** @return the fd, for handing this end to a child */
-    public int fd() {
-        return endpoint.fd;
-    }
-
-    public Codec<T> codec() {
-        return codec;
-    }
-
-    public PipeOptions options() {
-        return options;
-    }
-
-    /** @return whether a get is running or waiting, or async gets are pending */
-    public boolean isBusy() {
-        return endpoint.isBusy() || lane.isBusy();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return endpoint.isClosed();
-    }
-
-    @Override
-    public void close() {
-        endpoint.close();
-    }
-
-    @Serial
-    private Object writeReplace() throws ObjectStreamException {
-        return HandleTransfer.replace(this);
-    }
-
-    @Override
-    public String toString() {
-        return "PipeReader[fd " + endpoint.fd + (isClosed() ? ", closed" : "") + ", " + codec + "]";
     }
 }

@@ -5,26 +5,19 @@ import dev.jipc.PipeOptions;
 import dev.jipc.FrameTooLargeException;
 import dev.jipc.PipeWriter;
 import dev.jipc.internal.frame.FrameWriter;
-import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.util.concurrent.CompletableFuture;
 
 /** The writing end of a pipe: messages encoded by the codec, written whole by {@link FrameWriter}. */
-public final class WriterHandle<T> implements PipeWriter<T> {
+public final class WriterHandle<T> extends HandleEnd<T> implements PipeWriter<T> {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final transient Endpoint endpoint;
     private final transient FrameWriter frames;
-    private final transient AsyncLane lane = new AsyncLane();
-    private final Codec<T> codec;
-    private final PipeOptions options;
 
     public WriterHandle(int fd, Codec<T> codec, PipeOptions options) {
-        this.endpoint = new Endpoint(fd);
+        super(fd, codec, options);
         this.frames = new FrameWriter(fd, options);
-        this.codec = codec;
-        this.options = options;
     }
 
     @Override
@@ -79,43 +72,5 @@ public final class WriterHandle<T> implements PipeWriter<T> {
         } finally {
             endpoint.release();
         }
-    }
-
-    /** @return the fd, for handing this end to a child */
-    public int fd() {
-        return endpoint.fd;
-    }
-
-    public Codec<T> codec() {
-        return codec;
-    }
-
-    public PipeOptions options() {
-        return options;
-    }
-
-    /** @return whether a put is running or waiting, or async puts are pending */
-    public boolean isBusy() {
-        return endpoint.isBusy() || lane.isBusy();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return endpoint.isClosed();
-    }
-
-    @Override
-    public void close() {
-        endpoint.close();
-    }
-
-    @Serial
-    private Object writeReplace() throws ObjectStreamException {
-        return HandleTransfer.replace(this);
-    }
-
-    @Override
-    public String toString() {
-        return "PipeWriter[fd " + endpoint.fd + (isClosed() ? ", closed" : "") + ", " + codec + "]";
     }
 }
