@@ -7,6 +7,7 @@ import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
 import java.io.DataInputStream;
 import java.io.FileInputStream;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The main of a child JVM started by {@code Jipc.startProcess}. Arguments: the parent's pid,
@@ -33,15 +34,20 @@ public final class ChildMain {
         }
         int handedFds = Integer.parseInt(args[2]);
         ChildTask task;
+        CountDownLatch bootstrapClosed = new CountDownLatch(1);
         try (DataInputStream in = new DataInputStream(new FileInputStream("/proc/self/fd/" + BOOTSTRAP_FD))) {
-            // Linking the FFM calls takes longer than reading the task: do it meanwhile, write(2)
-            // first, which the task's first put needs. The task does not wait for the rest.
+            // Linking the FFM calls takes longer than reading the task: do it meanwhile. close(2)
+            // first, so fd 3 is gone before the task runs; the task does not wait for the rest.
             Thread.ofPlatform().daemon().name("jipc-child-linker").start(() -> {
-                Posix.linkPipeCalls();
-                Posix.close(BOOTSTRAP_FD); // the task is read through a descriptor of its own
+                try {
+                    Posix.close(BOOTSTRAP_FD); // the task is read through a descriptor of its own
+                } finally {
+                    bootstrapClosed.countDown();
+                }
                 for (int fd = HandleTransfer.FIRST_HANDED_FD; fd < HandleTransfer.FIRST_HANDED_FD + handedFds; fd++) {
                     Posix.setCloseOnExec(fd); // dup2 cleared it; grandchildren must not inherit these
                 }
+                Posix.linkPipeCalls();
             });
             byte[] bytes = new byte[FrameHeader.read(in, Integer.MAX_VALUE)];
             in.readFully(bytes);
@@ -52,6 +58,7 @@ public final class ChildMain {
             System.exit(1);
             return;
         }
+        bootstrapClosed.await();
         try {
             task.run();
         } catch (Throwable t) {

@@ -99,7 +99,7 @@ public final class Posix {
 
     /**
      * Links the calls a pipe end makes, ahead of need: a child JVM does it while it reads its task.
-     * write(2) first: a task's first act is often a put.
+     * write(2) first among those not linked yet: a task's first act is often a put.
      */
     public static void linkPipeCalls() {
         // Reading each holder's field runs its class initializer, which links the call.
