@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jipc.testing.TestSupport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
-import static dev.jipc.testing.TestSupport.awaitParked;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -137,16 +137,7 @@ class PipeTest {
     @Test
     void closeWakesABlockedGet() throws Exception {
         try (Pipe<String> pipe = Jipc.pipe()) {
-            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-            Thread getter = Thread.startVirtualThread(() -> {
-                try {
-                    pipe.reader().get();
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-            });
-            awaitParked(getter);
+            CompletableFuture<Throwable> outcome = TestSupport.blocked(Thread.ofVirtual(), () -> pipe.reader().get());
             pipe.reader().close();
             assertInstanceOf(HandleClosedException.class, outcome.get(10, TimeUnit.SECONDS));
             assertTrue(pipe.reader().isClosed());
@@ -156,16 +147,7 @@ class PipeTest {
     @Test
     void pipeCloseWakesBlockedGetWithHandleClosedNotPeerClosed() throws Exception {
         Pipe<String> pipe = Jipc.pipe();
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread getter = Thread.ofPlatform().start(() -> {
-            try {
-                pipe.reader().get();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
-        awaitParked(getter);
+        CompletableFuture<Throwable> outcome = TestSupport.blocked(Thread.ofPlatform(), () -> pipe.reader().get());
         pipe.close();
         assertInstanceOf(HandleClosedException.class, outcome.get(10, TimeUnit.SECONDS));
     }
@@ -212,16 +194,7 @@ class PipeTest {
     @Test
     void peerCloseWakesABlockedGet() throws Exception {
         try (Pipe<String> pipe = Jipc.pipe()) {
-            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-            Thread getter = Thread.startVirtualThread(() -> {
-                try {
-                    pipe.reader().get();
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-            });
-            awaitParked(getter);
+            CompletableFuture<Throwable> outcome = TestSupport.blocked(Thread.ofVirtual(), () -> pipe.reader().get());
             pipe.writer().close();
             assertInstanceOf(PeerClosedException.class, outcome.get(10, TimeUnit.SECONDS));
         }
@@ -238,16 +211,8 @@ class PipeTest {
     @Test
     void putBlockedOnAFullPipeWakesWhenTheReaderCloses() throws Exception {
         try (Pipe<byte[]> pipe = Jipc.pipe(Codec.raw())) {
-            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-            Thread putter = Thread.startVirtualThread(() -> {
-                try {
-                    pipe.writer().put(new byte[4 * 1024 * 1024]); // more than the pipe holds
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-            });
-            awaitParked(putter);
+            CompletableFuture<Throwable> outcome = // more than the pipe holds: the put blocks
+                    TestSupport.blocked(Thread.ofVirtual(), () -> pipe.writer().put(new byte[4 * 1024 * 1024]));
             pipe.reader().close();
             assertInstanceOf(PeerClosedException.class, outcome.get(10, TimeUnit.SECONDS));
         }
@@ -289,7 +254,7 @@ class PipeTest {
                     interruptedAfter.completeExceptionally(t);
                 }
             });
-            awaitParked(writer); // the pipe is full: part of the frame is written
+            TestSupport.awaitParked(writer); // the pipe is full: part of the frame is written
             writer.interrupt();
             Thread.sleep(20);
             org.junit.jupiter.api.Assertions.assertArrayEquals(big, pipe.reader().get(Duration.ofSeconds(10)));

@@ -31,6 +31,32 @@ public final class TestSupport {
         return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
     }
 
+    /** A call that may throw anything, for {@link #blocked}. */
+    @FunctionalInterface
+    public interface Call {
+        void run() throws Throwable;
+    }
+
+    /**
+     * Starts {@code call} on a new thread of {@code builder} and waits until it is blocked.
+     *
+     * @return what the call threw when it ended (completed with null if it returned)
+     */
+    public static java.util.concurrent.CompletableFuture<Throwable> blocked(Thread.Builder builder, Call call)
+            throws InterruptedException {
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = builder.start(() -> {
+            try {
+                call.run();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        awaitParked(thread);
+        return outcome;
+    }
+
     /** @return how many fds this process has open */
     public static long openFds() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
