@@ -287,7 +287,7 @@ class SubprocessTest {
             assertNotEquals(Character.valueOf('Z'), state, "pid " + pid + " is a zombie");
         }
         assertEquals(before, TestSupport.openFds(), "pidfds or pipes of reaped children are still open");
-        assertEquals(List.of(), zombieChildren());
+        assertEquals(List.of(), TestSupport.zombieChildren());
     }
 
     @ParameterizedTest(name = "pipes={0}")
@@ -320,7 +320,7 @@ class SubprocessTest {
             assertNotEquals(Character.valueOf('Z'), procState(c.pid()), "pid " + c.pid() + " is a zombie");
             c.close();
         }
-        assertEquals(List.of(), zombieChildren());
+        assertEquals(List.of(), TestSupport.zombieChildren());
         assertEquals(fdsBefore, TestSupport.openFds());
     }
 
@@ -365,7 +365,7 @@ class SubprocessTest {
         assertTrue(e.getMessage().contains(named), "message should name " + named + ": " + e.getMessage());
         assertTrue(e.getMessage().contains(errno), "message should name " + errno + ": " + e.getMessage());
         assertEquals(before, TestSupport.openFds(), "a failed spawn leaked fds");
-        assertEquals(List.of(), zombieChildren(), "a failed spawn left a zombie");
+        assertEquals(List.of(), TestSupport.zombieChildren(), "a failed spawn left a zombie");
         return e;
     }
 
@@ -492,13 +492,7 @@ class SubprocessTest {
     void aReaderBlockedWhenTheChildExitsGetsEndOfFileDespiteAGrandchild() throws Exception {
         Subprocess p = Jipc.spawn("sh", "-c", "sleep 30 & echo $!; read x; exit 0");
         AtomicReference<Object> result = new AtomicReference<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                result.set(new String(p.stdout().readAllBytes(), UTF_8));
-            } catch (Throwable t) {
-                result.set(t);
-            }
-        });
+        Thread reader = readAll(p.stdout(), result);
         TestSupport.awaitParked(reader);
         p.stdin().close(); // sh exits; the grandchild still holds the stdout pipe
         p.join();
@@ -514,13 +508,7 @@ class SubprocessTest {
     void aVirtualThreadReadingStdoutParksAndThenGetsTheOutput() throws Exception {
         Subprocess p = Jipc.spawn("sh", "-c", "sleep 2; echo done");
         AtomicReference<Object> result = new AtomicReference<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                result.set(new String(p.stdout().readAllBytes(), UTF_8));
-            } catch (Throwable t) {
-                result.set(t);
-            }
-        });
+        Thread reader = readAll(p.stdout(), result);
         TestSupport.awaitParked(reader);
         assertTrue(p.isAlive());
         reader.join();
@@ -542,13 +530,7 @@ class SubprocessTest {
             AtomicReference<Object> result = new AtomicReference<>();
             children.add(p);
             results.add(result);
-            readers.add(Thread.ofVirtual().start(() -> {
-                try {
-                    result.set(new String(p.stdout().readAllBytes(), UTF_8));
-                } catch (Throwable t) {
-                    result.set(t);
-                }
-            }));
+            readers.add(readAll(p.stdout(), result));
         }
         for (Thread t : readers) {
             TestSupport.awaitParked(t);
@@ -577,17 +559,11 @@ class SubprocessTest {
     void stdoutOfAChildKilledWhileAReaderWaitsEnds() throws Exception {
         Subprocess p = Jipc.spawn("sleep", "30");
         AtomicReference<Object> result = new AtomicReference<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try {
-                result.set(p.stdout().readAllBytes().length);
-            } catch (Throwable t) {
-                result.set(t);
-            }
-        });
+        Thread reader = readAll(p.stdout(), result);
         TestSupport.awaitParked(reader);
         p.kill();
         reader.join();
-        assertEquals(0, result.get());
+        assertEquals("", result.get());
         p.join();
         p.close();
     }
@@ -750,33 +726,6 @@ class SubprocessTest {
         return rest.charAt(0);
     }
 
-    /** @return the pids of zombies whose parent is this JVM */
-    private static List<Long> zombieChildren() {
-        long self = ProcessHandle.current().pid();
-        List<Long> zombies = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : (Iterable<Path>) procs::iterator) {
-                String name = proc.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                String stat;
-                try {
-                    stat = Files.readString(proc.resolve("stat"));
-                } catch (IOException gone) {
-                    continue;
-                }
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split(" ");
-                if (fields[0].equals("Z") && Long.parseLong(fields[1]) == self) {
-                    zombies.add(Long.parseLong(name));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return zombies;
-    }
-
     private static Map<String, String> procStatus(long pid) throws IOException {
         Map<String, String> fields = new java.util.HashMap<>();
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -830,5 +779,16 @@ class SubprocessTest {
             }
         }
         throw new AssertionError("no flags in fdinfo of " + pid + "/" + fd);
+    }
+
+    /** Reads {@code in} to its end on a new virtual thread; the text (UTF-8) or what was thrown lands in {@code result}. */
+    private static Thread readAll(java.io.InputStream in, AtomicReference<Object> result) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                result.set(new String(in.readAllBytes(), UTF_8));
+            } catch (Throwable t) {
+                result.set(t);
+            }
+        });
     }
 }

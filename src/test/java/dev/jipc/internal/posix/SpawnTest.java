@@ -234,7 +234,7 @@ class SpawnTest {
                 Spawn.spawn("/tmp", false, List.of("tmp"), null, null, devNull));
         assertEquals("EACCES", directory.errnoName());
         assertEquals(before, TestSupport.openFds());
-        assertEquals(List.of(), zombieChildren());
+        assertEquals(List.of(), TestSupport.zombieChildren());
     }
 
     @Test
@@ -271,29 +271,5 @@ class SpawnTest {
             }
         }
         return fields;
-    }
-
-    private static List<Long> zombieChildren() throws IOException {
-        long self = ProcessHandle.current().pid();
-        List<Long> zombies = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : (Iterable<Path>) procs::iterator) {
-                String name = proc.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                String stat;
-                try {
-                    stat = Files.readString(proc.resolve("stat"));
-                } catch (IOException gone) {
-                    continue;
-                }
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split(" ");
-                if (fields[0].equals("Z") && Long.parseLong(fields[1]) == self) {
-                    zombies.add(Long.parseLong(name));
-                }
-            }
-        }
-        return zombies;
     }
 }
