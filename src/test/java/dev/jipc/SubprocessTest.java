@@ -290,6 +290,66 @@ class SubprocessTest {
         assertEquals(List.of(), TestSupport.zombieChildren());
     }
 
+    @Test
+    void platformAndVirtualJoinersRacingTheSupervisorReapEachChildOnce() throws Exception {
+        long before = TestSupport.openFds();
+        AtomicInteger callbacks = new AtomicInteger();
+        List<Subprocess> children = new ArrayList<>();
+        List<Thread> joiners = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Subprocess p = Jipc.spawn(i % 2 == 0 ? QUIET : SpawnOptions.defaults(), "sh", "-c", "exit " + (i % 7));
+            p.onExit().thenRun(callbacks::incrementAndGet);
+            children.add(p);
+            // Platform joiners wait on a pidfd of their own and may reap before the supervisor.
+            Thread.Builder builder = i % 3 == 0 ? Thread.ofVirtual() : Thread.ofPlatform();
+            joiners.add(builder.start(() -> {
+                try {
+                    p.join();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (Thread t : joiners) {
+            t.join();
+        }
+        for (int i = 0; i < children.size(); i++) {
+            Subprocess p = children.get(i);
+            assertEquals(i % 7, p.onExit().get().exitCode(), "child " + i);
+            assertEquals(i % 7, p.exitCode().orElseThrow());
+            p.close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (callbacks.get() < children.size() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(children.size(), callbacks.get(), "each onExit completes exactly once");
+        assertEquals(before, TestSupport.openFds(), "pidfds or pipes of reaped children are still open");
+        assertEquals(List.of(), TestSupport.zombieChildren());
+    }
+
+    @Test
+    void aPlatformThreadJoiningARunningChildIsInterruptible() throws Exception {
+        Subprocess p = Jipc.spawn(QUIET, "sleep", "30");
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread joiner = Thread.ofPlatform().start(() -> {
+            try {
+                p.join();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        Thread.sleep(20); // inside the direct wait on the pidfd, most likely
+        joiner.interrupt();
+        assertTrue(outcome.get(10, TimeUnit.SECONDS) instanceof InterruptedException, String.valueOf(outcome.get()));
+        assertTrue(p.isAlive());
+        p.kill();
+        p.join();
+        assertEquals(-9, p.exitCode().orElseThrow());
+        p.close();
+    }
+
     @ParameterizedTest(name = "pipes={0}")
     @ValueSource(booleans = {false, true})
     void twoHundredRunningChildrenNeedNoThreadEach(boolean pipes) throws Exception {

@@ -4,6 +4,7 @@ import dev.jipc.HandleClosedException;
 import dev.jipc.internal.frame.Readiness;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.reactor.Reactor;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,12 @@ final class Endpoint implements Readiness {
     private boolean fdClosed;
     /** The reactor wait of the lock holder, so that close can end it; null when not parked. */
     private volatile CompletableFuture<Integer> parked;
-    /** Whether this fd was ever handed to the reactor, which must then forget it on close. */
-    private volatile boolean polled;
+    /**
+     * Whether the reactor may still poll this fd, so that closing it must make the reactor forget
+     * it: after a wait that was cancelled (its withdrawal may not be applied yet). A wait the
+     * reactor completed left nothing behind. Guarded by {@link #lock}.
+     */
+    private boolean polled;
     /** Set by {@link #poke}: waits end at once from then on, and the waiter re-examines its state. */
     private volatile boolean poked;
 
@@ -86,7 +91,7 @@ final class Endpoint implements Readiness {
         poked = true;
         CompletableFuture<Integer> p = parked;
         if (p != null) {
-            p.complete(0);
+            p.cancel(false); // withdraws the interest too
         }
     }
 
@@ -108,7 +113,7 @@ final class Endpoint implements Readiness {
         closed = true;
         CompletableFuture<Integer> p = parked;
         if (p != null) {
-            p.complete((int) Posix.POLLNVAL);
+            p.cancel(false); // withdraws the interest too
         }
         if (lock.tryLock()) {
             try {
@@ -151,6 +156,8 @@ final class Endpoint implements Readiness {
                         throw e;
                     }
                     interrupted = true;
+                } catch (CancellationException e) {
+                    break; // by close() or poke(): the loop condition says which
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("reactor wait failed", e.getCause());
                 }
@@ -158,6 +165,7 @@ final class Endpoint implements Readiness {
         } finally {
             parked = null;
             ready.cancel(false); // withdraws the interest unless already completed
+            polled = ready.isCancelled();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -2,7 +2,15 @@ package dev.jipc.internal.spawn;
 
 import dev.jipc.ChildProcess;
 import dev.jipc.ExitStatus;
+import dev.jipc.IpcException;
+import dev.jipc.internal.libc.pollfd;
+import dev.jipc.internal.posix.CallState;
+import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
+import dev.jipc.internal.reactor.Reactor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +33,13 @@ public class Child implements ChildProcess {
     private final ReentrantLock lock = new ReentrantLock();
     /** Set under {@link #lock} when waitid has reaped the pid. */
     private boolean reaped;
+    /** The supervisor's pidfd, or -1; closed by whoever reaps. */
+    private volatile int pidfd = -1;
+
+    /** How often a platform thread waiting in {@link #waitHere} looks for an interrupt. */
+    private static final int SLICE_MILLIS = 5;
+    /** How long a platform thread waits in {@link #waitHere} before leaving it to the supervisor. */
+    private static final long DIRECT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     Child(int pid, String name, boolean daemon) {
         this.pid = pid;
@@ -32,37 +47,110 @@ public class Child implements ChildProcess {
         this.daemon = daemon;
     }
 
-    /** Reaps the child if it has exited; called by the supervisor when its pidfd is readable. */
-    final ExitStatus tryReap(boolean block) {
+    /** Starts the supervisor's watch; {@code pidfd} (or -1) is closed by whoever reaps. */
+    final void watchedBy(int pidfd) {
+        this.pidfd = pidfd;
+    }
+
+    /**
+     * Reaps the child if it has exited, then releases what the parent held for it and completes
+     * {@link #onExit()}. The supervisor calls it when its pidfd is readable, a joining platform
+     * thread when its own is (see {@link #waitHere}); whichever comes first reaps.
+     *
+     * @param block whether to wait for the exit (the supervisor's fallback thread)
+     * @param byReactor whether the caller is the reactor, whose interest in the pidfd just ended
+     * @return false if the child is still running; true once it is reaped, by this call or another
+     */
+    final boolean reapIfExited(boolean block, boolean byReactor) {
+        ExitStatus status = null;
+        RuntimeException lostBy = null;
         lock.lock();
         try {
             if (reaped) {
-                return null;
+                return true;
             }
-            ExitStatus status = Processes.reap(pid, block);
-            reaped = status != null;
-            return status;
+            try {
+                status = Processes.reap(pid, block);
+            } catch (RuntimeException e) { // ECHILD: something else in this process reaped our child
+                lostBy = e;
+            }
+            if (status == null && lostBy == null) {
+                return false;
+            }
+            reaped = true;
         } finally {
             lock.unlock();
         }
+        finish(status, lostBy, byReactor);
+        return true;
     }
 
     /** Releases what the parent held for the child, then completes {@link #onExit()}. */
-    final void exited(ExitStatus status) {
+    private void finish(ExitStatus status, RuntimeException lostBy, boolean byReactor) {
         try {
+            if (pidfd >= 0) {
+                if (!byReactor) {
+                    Reactor.get().forget(pidfd); // still polled there
+                }
+                Posix.close(pidfd);
+            }
             released();
         } finally {
-            exit.complete(status);
+            if (lostBy == null) {
+                exit.complete(status);
+            } else {
+                exit.completeExceptionally(new IpcException("the exit status of " + this
+                        + " was taken by another waitpid in this process", lostBy));
+            }
         }
     }
 
-    /** The child was reaped by someone else (a waitpid(-1) elsewhere in this process): its status is lost. */
-    final void lost(RuntimeException cause) {
+    /**
+     * A platform thread about to wait for the exit polls a pidfd of its own for a while first,
+     * and reaps when it fires: the kernel wakes it directly, with no hop through the reactor,
+     * which is what a short-lived child's exit costs most. It checks for interrupts every
+     * {@link #SLICE_MILLIS}; after {@link #DIRECT_WAIT_NANOS} (a long-lived child) it returns and
+     * the caller waits for the supervisor's future as a virtual thread always does (a virtual
+     * thread must not block its carrier in poll).
+     */
+    private void waitHere(long timeoutNanos) throws InterruptedException {
+        if (exit.isDone() || Thread.currentThread().isVirtual()) {
+            return;
+        }
+        int fd;
+        lock.lock();
         try {
-            released();
+            if (reaped) {
+                return;
+            }
+            fd = Processes.pidfdOpen(pid); // under the lock: the pid is still our unreaped child
+        } catch (ErrnoException e) {
+            return; // no pidfd (ENOSYS, EMFILE): the supervisor's future will do
         } finally {
-            exit.completeExceptionally(new dev.jipc.IpcException("the exit status of " + this
-                    + " was taken by another waitpid in this process", cause));
+            lock.unlock();
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
+            MemorySegment poll = pollfd.allocate(arena);
+            pollfd.fd(poll, fd);
+            pollfd.events(poll, Posix.POLLIN);
+            long deadline = System.nanoTime() + Math.min(timeoutNanos, DIRECT_WAIT_NANOS);
+            while (!exit.isDone()) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                int millis = (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                if (Posix.poll(state, poll, 1, millis) > 0) {
+                    reapIfExited(false, false);
+                    return;
+                }
+            }
+        } finally {
+            Posix.close(fd);
         }
     }
 
@@ -98,6 +186,7 @@ public class Child implements ChildProcess {
 
     @Override
     public void join() throws InterruptedException {
+        waitHere(Long.MAX_VALUE);
         try {
             exit.get();
         } catch (ExecutionException e) {
@@ -107,8 +196,11 @@ public class Child implements ChildProcess {
 
     @Override
     public boolean join(Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long nanos = timeout.toNanos();
+        waitHere(nanos);
         try {
-            exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            exit.get(Math.max(0, nanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;

@@ -1,6 +1,5 @@
 package dev.jipc.internal.spawn;
 
-import dev.jipc.ExitStatus;
 import dev.jipc.internal.posix.ErrnoException;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
@@ -24,41 +23,22 @@ public final class Supervisor {
         try {
             pidfd = Processes.pidfdOpen((int) child.pid());
         } catch (ErrnoException e) { // ENOSYS before Linux 5.3; EMFILE when out of fds
-            Thread t = new Thread(() -> reap(child, -1, true), "jipc-reaper-" + child.pid());
+            Thread t = new Thread(() -> child.reapIfExited(true, false), "jipc-reaper-" + child.pid());
             t.setDaemon(true);
             t.start();
             return;
         }
+        child.watchedBy(pidfd);
         await(child, pidfd);
     }
 
     private static void await(Child child, int pidfd) {
         // Reaped on the reactor thread: waitid(WNOHANG) and the releases never block, and the
         // future's own dependents are jipc's (see ExitFuture), so this runs no user code.
-        Reactor.get().await(pidfd, Posix.POLLIN).thenRun(() -> reap(child, pidfd, false));
-    }
-
-    /** Reaps and finishes {@code child}, or waits again if it has not exited after all. */
-    private static void reap(Child child, int pidfd, boolean block) {
-        ExitStatus status;
-        try {
-            status = child.tryReap(block);
-        } catch (RuntimeException e) { // ECHILD: something else in this process reaped our child
-            closePidfd(pidfd);
-            child.lost(e);
-            return;
-        }
-        if (status == null) {
-            await(child, pidfd);
-            return;
-        }
-        closePidfd(pidfd);
-        child.exited(status);
-    }
-
-    private static void closePidfd(int pidfd) {
-        if (pidfd >= 0) {
-            Posix.close(pidfd); // its one reactor registration completed already
-        }
+        Reactor.get().await(pidfd, Posix.POLLIN).thenRun(() -> {
+            if (!child.reapIfExited(false, true)) {
+                await(child, pidfd); // readable, yet not exited: wait again
+            }
+        });
     }
 }
