@@ -104,7 +104,8 @@ TARGETS = [
     ("StreamBench", r"^jipc", r"^base_", lambda p: p.get("size") == "64000", "score", (">=", 1.5)),
     ("StreamBench", r"^jipc", r"^base_", lambda p: p.get("size") == "64000", "mib", (">=", 1.5)),
     ("PingPongBench", r"^jipc", r"^base_", None, "p50", ("<=", 0.8)),
-    ("ChildStartBench", r"^jipc", r"^base_", None, "median", ("<=", 1.1)),
+    ("ChildStartBench", r"^jipc_startProcess$", r"^base_javaNoop$", None, "median", ("<=", 1.1)),
+    ("ChildStartBench", r"^jipc_startProcessAotCache$", r"^base_javaNoopAotCache$", None, "median", ("<=", 1.1)),
     ("ManyChildrenBench", r"^jipc", r"^base_", None, "aux:threadsAdded", ("abs<", 10)),
 ]
 

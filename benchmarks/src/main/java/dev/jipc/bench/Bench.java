@@ -28,6 +28,11 @@ final class Bench {
      * the same on both sides.
      */
     static List<String> javaCommand(String mainClass, String... args) {
+        return javaCommand(List.of(), mainClass, args);
+    }
+
+    /** As {@link #javaCommand(String, String...)}, with {@code jvmOptions} before the main class. */
+    static List<String> javaCommand(List<String> jvmOptions, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.add("-cp");
@@ -37,6 +42,7 @@ final class Bench {
             cmd.add(UNSAFE_ALLOW);
         }
         cmd.add("-Xrs");
+        cmd.addAll(jvmOptions);
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         return cmd;
