@@ -8,7 +8,6 @@ import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
-import dev.jipc.internal.reactor.Reactor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -58,10 +57,9 @@ public class Child implements ChildProcess {
      * thread when its own is (see {@link #waitHere}); whichever comes first reaps.
      *
      * @param block whether to wait for the exit (the supervisor's fallback thread)
-     * @param byReactor whether the caller is the reactor, whose interest in the pidfd just ended
      * @return false if the child is still running; true once it is reaped, by this call or another
      */
-    final boolean reapIfExited(boolean block, boolean byReactor) {
+    final boolean reapIfExited(boolean block) {
         ExitStatus status = null;
         RuntimeException lostBy = null;
         lock.lock();
@@ -81,17 +79,17 @@ public class Child implements ChildProcess {
         } finally {
             lock.unlock();
         }
-        finish(status, lostBy, byReactor);
+        finish(status, lostBy);
         return true;
     }
 
     /** Releases what the parent held for the child, then completes {@link #onExit()}. */
-    private void finish(ExitStatus status, RuntimeException lostBy, boolean byReactor) {
+    private void finish(ExitStatus status, RuntimeException lostBy) {
         try {
             if (pidfd >= 0) {
-                if (!byReactor) {
-                    Reactor.get().forget(pidfd); // still polled there
-                }
+                // When a joiner reaped, the reactor still polls this pidfd: it is readable, so the
+                // reactor wakes anyway, finds the child reaped and drops it; if the number is
+                // reused first, the spurious wake-up finds the same. No forget() wake-up needed.
                 Posix.close(pidfd);
             }
             released();
@@ -145,7 +143,7 @@ public class Child implements ChildProcess {
                 }
                 int millis = (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1);
                 if (Posix.poll(state, poll, 1, millis) > 0) {
-                    reapIfExited(false, false);
+                    reapIfExited(false);
                     return;
                 }
             }

@@ -23,7 +23,7 @@ public final class Supervisor {
         try {
             pidfd = Processes.pidfdOpen((int) child.pid());
         } catch (ErrnoException e) { // ENOSYS before Linux 5.3; EMFILE when out of fds
-            Thread t = new Thread(() -> child.reapIfExited(true, false), "jipc-reaper-" + child.pid());
+            Thread t = new Thread(() -> child.reapIfExited(true), "jipc-reaper-" + child.pid());
             t.setDaemon(true);
             t.start();
             return;
@@ -36,7 +36,7 @@ public final class Supervisor {
         // Reaped on the reactor thread: waitid(WNOHANG) and the releases never block, and the
         // future's own dependents are jipc's (see ExitFuture), so this runs no user code.
         Reactor.get().await(pidfd, Posix.POLLIN).thenRun(() -> {
-            if (!child.reapIfExited(false, true)) {
+            if (!child.reapIfExited(false)) {
                 await(child, pidfd); // readable, yet not exited: wait again
             }
         });
