@@ -124,6 +124,9 @@ NOTES = [
     "1,000 children: values are with the children running, relative to the fork before its first child; "
     "ProcessBuilder keeps its three pipes per child, jipc_pipe has stdin and stdout piped, jipc_discard none.",
     "fan-in has no baseline: absolute totals; _p2 runs with -Djdk.virtualThreadScheduler.parallelism=2.",
+    "spawn, interleaved: SpawnInterleaved (not JMH) alternates blocks of spawns of jipc and ProcessBuilder in one "
+    "JVM after the JMH run, so that the machine's drift between JMH's benchmarks, minutes apart, does not decide "
+    "the ratio.",
 ]
 
 TIME_FACTORS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0, "min": 60.0}
@@ -193,6 +196,39 @@ def load_stamps(path):
     for run in data.get("runs", []):
         merged.setdefault(run["benchmark"], []).extend(run["latenciesNs"])
     return {k: sorted(v) for k, v in merged.items()}
+
+
+def interleaved_rows(path):
+    """Rows of spawn-interleaved.json (SpawnInterleaved: jipc and ProcessBuilder alternating in one JVM)."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        data = json.load(f)
+    rates = data["spawnsPerSecond"]
+    base = rates.get("processBuilder")
+    rows = []
+    for j in ("jipc_discard", "jipc_pipe"):
+        if j not in rates or not base:
+            continue
+        ratio = rates[j] / base
+        rows.append({
+            "workload": "SpawnInterleaved",
+            "title": "1 spawn, interleaved",
+            "params": {},
+            "metric": "spawns/s, blocks of %d alternating in one JVM" % data["block"],
+            "metricKey": "score",
+            "unit": "1/s",
+            "better": "higher",
+            "jipc": j,
+            "jipcValue": rates[j],
+            "baseline": "processBuilder",
+            "baselineValue": base,
+            "ratio": ratio,
+            "target": goal_text((">=", 2.0)),
+            "targetRatio": 2.0,
+            "met": ratio >= 2.0,
+        })
+    return rows
 
 
 def params_text(params):
@@ -511,6 +547,9 @@ def main():
     entries = json.loads(text) if text else []
     stamps = load_stamps(os.path.join(args.results, "exit-latency.json"))
     rows = build_rows(entries, stamps)
+    spawn_rows = [i for i, r in enumerate(rows) if r["workload"] == "SpawnBench"]
+    at = spawn_rows[-1] + 1 if spawn_rows else 0
+    rows[at:at] = interleaved_rows(os.path.join(args.results, "spawn-interleaved.json"))
     meta = metadata(entries, args, results)
     ran = {split_name(e["benchmark"])[0] for e in entries}
     missing = [w for w in WORKLOADS if w not in ran]

@@ -4,6 +4,7 @@ import dev.jipc.Jipc;
 import dev.jipc.SpawnOptions;
 import dev.jipc.SpawnOptions.Redirect;
 import dev.jipc.Subprocess;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,9 @@ import java.util.Locale;
  * in one JVM, so that the machine's drift (on a shared VM, one baseline run can be 50% faster
  * than the next) falls on both alike. JMH runs one benchmark after the other, minutes apart.
  * Not a JMH benchmark: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.jipc.bench.SpawnInterleaved [rounds]}; prints spawns/s per contender and the ratios.
+ * dev.jipc.bench.SpawnInterleaved [rounds]}; prints spawns/s per contender and the ratios, and
+ * writes them to spawn-interleaved.json in the results directory (see {@link Bench#resultsDir}),
+ * which benchmarks/run runs it for after a full JMH run.
  */
 public final class SpawnInterleaved {
     private static final String TRUE = "/bin/true";
@@ -61,6 +64,14 @@ public final class SpawnInterleaved {
             rates.add(rate);
             System.out.printf(Locale.ROOT, "%-16s %8.0f spawns/s%n", names.get(c), rate);
         }
+        StringBuilder json = new StringBuilder("{\"rounds\": " + rounds + ", \"block\": " + BLOCK
+                + ", \"spawnsPerSecond\": {");
+        for (int c = 0; c < contenders.size(); c++) {
+            json.append(c == 0 ? "" : ", ").append('"').append(names.get(c)).append("\": ")
+                    .append(String.format(Locale.ROOT, "%.1f", rates.get(c)));
+        }
+        json.append("}}\n");
+        Files.writeString(Bench.resultsDir().resolve("spawn-interleaved.json"), json);
         double base = rates.get(2);
         System.out.printf(Locale.ROOT, "ratio jipc_discard/processBuilder %.2fx, jipc_pipe/processBuilder %.2fx%n",
                 rates.get(0) / base, rates.get(1) / base);
