@@ -26,7 +26,7 @@ public class Child implements ChildProcess {
     private final int pid;
     private final String name;
     private final boolean daemon;
-    /** Completed once, by the reaper on the reactor thread; onExit() hands out views of it. */
+    /** Completed once, by whoever reaps (the reactor, or a joining platform thread); onExit() hands out views of it. */
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     /** Guards {@link #reaped} against signals in flight. */
     private final ReentrantLock lock = new ReentrantLock();

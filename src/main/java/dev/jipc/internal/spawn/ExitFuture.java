@@ -13,19 +13,19 @@ import java.util.function.Function;
 
 /**
  * What {@code onExit()} returns: a view of the child's exit future that is fast to wait on and
- * never runs a callback on the reactor thread that reaps the child.
+ * never runs a callback on the thread that reaps the child (the reactor, or a joining thread).
  *
- * <p>Waits ({@code get}, {@code join}) and state queries go straight to the supervisor's future,
- * which the reactor completes the moment it reaps the child: a waiter is woken with no extra
- * hop. Every dependent stage is registered as its async variant on a virtual thread, so user
- * code never runs on the reactor. This future's own completion, which the JDK's combinators
- * ({@code allOf}, {@code anyOf}) observe, is relayed by a virtual thread as well.
+ * <p>Waits ({@code get}, {@code join}) and state queries go straight to the child's own future,
+ * which is completed the moment the child is reaped: a waiter is woken with no extra hop. Every
+ * dependent stage is registered as its async variant on a virtual thread, so user code never
+ * runs on the reactor nor on a joiner. This future's own completion, which the JDK's
+ * combinators ({@code allOf}, {@code anyOf}) observe, is relayed by a virtual thread as well.
  */
 final class ExitFuture<T> extends CompletableFuture<T> {
     /** Runs user callbacks: one virtual thread each. */
     static final Executor CALLBACKS = task -> Thread.ofVirtual().name("jipc-exit-callback").start(task);
 
-    /** The supervisor's future, completed on the reactor thread. */
+    /** The child's exit future, completed by whoever reaps it. */
     private final CompletableFuture<T> source;
 
     ExitFuture(CompletableFuture<T> source) {

@@ -8,8 +8,9 @@ import dev.jipc.internal.reactor.Reactor;
 /**
  * Notices child exits: a pidfd per child in the reactor, and on readiness {@code waitid} on that
  * pid only, then the child's resources are released and its future completed, all on the reactor
- * thread; user callbacks run on virtual threads (see {@link ExitFuture}). No thread per child, no waitpid(-1), no
- * SIGCHLD handler. On kernels without pidfd (ENOSYS, before 5.3) a platform thread per child
+ * thread, unless a joining platform thread got there first (see {@code Child.waitHere}); user
+ * callbacks run on virtual threads (see {@link ExitFuture}). No thread per child, no
+ * waitpid(-1), no SIGCHLD handler. On kernels without pidfd (ENOSYS, before 5.3) a platform thread per child
  * blocks in waitid instead: correct, but a thread per child, as the JDK's own reaper.
  */
 public final class Supervisor {
