@@ -329,6 +329,36 @@ class SubprocessTest {
     }
 
     @Test
+    void aChildNobodyWaitsForIsReapedAndReleasedAllTheSame() throws Exception {
+        long before = TestSupport.openFds();
+        Subprocess p = Jipc.spawn("sh", "-c", "exit 3"); // pipes; no join, onExit or isAlive
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((!TestSupport.zombieChildren().isEmpty() || TestSupport.openFds() != before)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(List.of(), TestSupport.zombieChildren(), "the supervisor never reaped the child");
+        assertEquals(before, TestSupport.openFds(), "its pidfd and pipes stay open");
+        assertEquals(3, p.exitCode().orElseThrow());
+        assertFalse(p.isAlive());
+        p.close();
+    }
+
+    @Test
+    void isAliveAndExitCodeSeeAnExitAtOnce() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            Subprocess p = Jipc.spawn(SpawnOptions.defaults(), "sh", "-c", "exit 4");
+            assertEquals(-1, p.stdout().read()); // the child has closed its stdout: it is exiting
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(4, p.exitCode().orElseThrow());
+            p.close();
+        }
+    }
+
+    @Test
     void aPlatformThreadJoiningARunningChildIsInterruptible() throws Exception {
         Subprocess p = Jipc.spawn(QUIET, "sleep", "30");
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();

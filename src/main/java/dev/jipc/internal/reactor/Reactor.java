@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * eventfd write: the wake-up is coalesced by {@link #wakeupPending}. The returned future completes
  * on the loop thread with the fd's {@code revents}, which include POLLERR, POLLHUP or POLLNVAL when
  * those end the wait. The loop never runs user code: only jipc's own waiters park on these futures.
+ * Work that may wait a few milliseconds is batched with {@link #later}, under the loop's one timer.
  */
 public final class Reactor {
     private static final short FAILURE = (short) (POLLERR | POLLHUP | POLLNVAL);
@@ -42,6 +44,12 @@ public final class Reactor {
 
     /** Interest changes from any thread, applied by the loop thread. */
     private final ConcurrentLinkedQueue<Runnable> updates = new ConcurrentLinkedQueue<>();
+    /** Tasks for the loop thread that may wait up to {@link #LATER_NANOS}: run in batches. */
+    private final ConcurrentLinkedQueue<Runnable> later = new ConcurrentLinkedQueue<>();
+    /** Set from the first {@link #later} task of a batch until the batch runs. */
+    private final AtomicBoolean laterPending = new AtomicBoolean();
+    /** How long a {@link #later} task may wait for its batch. */
+    static final long LATER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** Set while an eventfd write is outstanding, so concurrent wake-ups write once. */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Written to wake the loop; always slot 0 of the poll set. */
@@ -112,6 +120,19 @@ public final class Reactor {
         wakeup();
     }
 
+    /**
+     * Runs {@code task} on the loop thread within {@link #LATER_NANOS}, together with the other
+     * tasks queued meanwhile: one wake-up for the first of a batch and one when it runs, however
+     * many tasks it holds. For work that may wait a little and is often made moot meanwhile, such
+     * as watching a child that a thread is about to join anyway. The task must not block.
+     */
+    public void later(Runnable task) {
+        later.add(task);
+        if (laterPending.compareAndSet(false, true)) {
+            wakeup(); // the loop must set its timer
+        }
+    }
+
     private void wakeup() {
         if (wakeupPending.compareAndSet(false, true)) {
             // Cannot fail short of a bug: the eventfd counter is drained long before it could fill.
@@ -134,7 +155,23 @@ public final class Reactor {
         MemorySegment set = pollfd.allocateArray(64, arena);
         int[] fds = new int[64];
         int count = 1;
+        long laterDue = 0; // when the pending batch of later tasks runs; 0: none pending
         while (true) {
+            int timeout = -1;
+            if (laterPending.get()) {
+                long now = System.nanoTime();
+                if (laterDue == 0) {
+                    laterDue = now + LATER_NANOS;
+                }
+                long left = laterDue - now;
+                if (left <= 0) {
+                    laterDue = 0;
+                    laterPending.set(false); // before draining: a task queued from now on starts a new batch
+                    runLater();
+                } else {
+                    timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+                }
+            }
             applyUpdates();
             if (pollSetStale) {
                 pollSetStale = false;
@@ -155,7 +192,7 @@ public final class Reactor {
                     pollfd.events(slot, i == 0 ? POLLIN : interest(waiters.get(fds[i])));
                 }
             }
-            int n = Posix.poll(state, set, count, -1);
+            int n = Posix.poll(state, set, count, timeout);
             if (n < 0) {
                 if (-n == Posix.EINTR) {
                     continue;
@@ -177,6 +214,13 @@ public final class Reactor {
                     dispatch(fds[i], revents);
                 }
             }
+        }
+    }
+
+    private void runLater() {
+        Runnable task;
+        while ((task = later.poll()) != null) {
+            task.run();
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,6 +35,8 @@ public class Child implements ChildProcess {
     private boolean reaped;
     /** The supervisor's pidfd, or -1; closed by whoever reaps. */
     private volatile int pidfd = -1;
+    /** Set once the pidfd is handed to the reactor (or a fallback thread watches): see {@link Supervisor#watch}. */
+    private final AtomicBoolean watched = new AtomicBoolean();
 
     /** How often a platform thread waiting in {@link #waitHere} looks for an interrupt. */
     private static final int SLICE_MILLIS = 5;
@@ -49,6 +52,24 @@ public class Child implements ChildProcess {
     /** Starts the supervisor's watch; {@code pidfd} (or -1) is closed by whoever reaps. */
     final void watchedBy(int pidfd) {
         this.pidfd = pidfd;
+    }
+
+    final int pidfd() {
+        return pidfd;
+    }
+
+    /** @return true for the one caller that is to hand the pidfd to the reactor */
+    final boolean claimWatch() {
+        return !watched.get() && watched.compareAndSet(false, true);
+    }
+
+    final boolean isReaped() {
+        lock.lock();
+        try {
+            return reaped;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -112,7 +133,11 @@ public class Child implements ChildProcess {
      * thread must not block its carrier in poll).
      */
     private void waitHere(long timeoutNanos) throws InterruptedException {
-        if (exit.isDone() || Thread.currentThread().isVirtual()) {
+        if (exit.isDone()) {
+            return;
+        }
+        if (Thread.currentThread().isVirtual()) {
+            Supervisor.watchNow(this); // it parks on the future: the reactor must see the exit now
             return;
         }
         int fd;
@@ -152,6 +177,17 @@ public class Child implements ChildProcess {
         }
     }
 
+    /**
+     * Until the reactor watches the child (up to 5 ms after the spawn, see
+     * {@link Supervisor#watch}), nothing would notice its exit: look now, so that the answer is
+     * never stale.
+     */
+    private void lookIfUnwatched() {
+        if (!watched.get() && !exit.isDone()) {
+            reapIfExited(false);
+        }
+    }
+
     /** Hook: the child was reaped; release its OS resources here. */
     protected void released() {
     }
@@ -173,11 +209,13 @@ public class Child implements ChildProcess {
 
     @Override
     public boolean isAlive() {
+        lookIfUnwatched();
         return !exit.isDone();
     }
 
     @Override
     public OptionalInt exitCode() {
+        lookIfUnwatched();
         ExitStatus status = exit.getNow(null);
         return status == null ? OptionalInt.empty() : OptionalInt.of(status.exitCode());
     }
@@ -231,6 +269,9 @@ public class Child implements ChildProcess {
 
     @Override
     public CompletableFuture<ExitStatus> onExit() {
+        if (!exit.isDone()) {
+            Supervisor.watchNow(this); // callbacks may follow: the reactor must see the exit now
+        }
         return new ExitFuture<>(exit);
     }
 

@@ -18,19 +18,37 @@ public final class Supervisor {
     private Supervisor() {
     }
 
-    /** Starts watching {@code child}; its pid must be this process's unreaped child. */
+    /**
+     * Starts watching {@code child}; its pid must be this process's unreaped child. Its pidfd
+     * joins the reactor in the next batch of {@link Reactor#later} (within 5 ms), or at once
+     * when someone awaits the exit asynchronously ({@link #watchNow}): a platform thread that
+     * spawns and joins reaps by itself (see {@code Child.waitHere}), and then the reactor is
+     * not woken for that child at all.
+     */
     public static void watch(Child child) {
         int pidfd;
         try {
             pidfd = Processes.pidfdOpen((int) child.pid());
         } catch (ErrnoException e) { // ENOSYS before Linux 5.3; EMFILE when out of fds
+            child.claimWatch();
             Thread t = new Thread(() -> child.reapIfExited(true), "jipc-reaper-" + child.pid());
             t.setDaemon(true);
             t.start();
             return;
         }
         child.watchedBy(pidfd);
-        await(child, pidfd);
+        Reactor.get().later(() -> {
+            if (!child.isReaped()) { // else its pidfd is closed, or about to be
+                watchNow(child);
+            }
+        });
+    }
+
+    /** Puts the child's pidfd in the reactor now, unless that was done already. */
+    static void watchNow(Child child) {
+        if (child.claimWatch()) {
+            await(child, child.pidfd());
+        }
     }
 
     private static void await(Child child, int pidfd) {

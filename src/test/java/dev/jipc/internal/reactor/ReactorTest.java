@@ -10,7 +10,10 @@ import dev.jipc.internal.posix.Posix;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -125,6 +128,33 @@ class ReactorTest {
                 .filter(t -> t.getName().equals("jipc-reactor")).toList();
         assertEquals(1, loops.size());
         assertTrue(loops.get(0).isDaemon());
+    }
+
+    @Test
+    void laterTasksRunOnTheLoopThreadInBatches() throws Exception {
+        int tasks = 200;
+        CountDownLatch ran = new CountDownLatch(tasks);
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            submitters.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < tasks / 4; i++) {
+                    Reactor.get().later(() -> {
+                        threads.add(Thread.currentThread().getName());
+                        ran.countDown();
+                    });
+                }
+            }));
+        }
+        for (Thread t : submitters) {
+            t.join();
+        }
+        assertTrue(ran.await(10, TimeUnit.SECONDS), ran.getCount() + " later tasks never ran");
+        assertEquals(Set.of("jipc-reactor"), threads);
+        // A task queued after a batch ran starts the next one.
+        CompletableFuture<Boolean> again = new CompletableFuture<>();
+        Reactor.get().later(() -> again.complete(true));
+        assertTrue(again.get(10, TimeUnit.SECONDS));
     }
 
     @Test
