@@ -36,7 +36,11 @@ public interface ChildProcess extends AutoCloseable {
     OptionalInt exitCode();
 
     /**
-     * Waits for the child to exit.
+     * Waits for the child to exit. A virtual thread parks until jipc's reactor reaps the child. A
+     * platform thread first waits on a pidfd of its own for up to 100 ms and, if the child exits
+     * meanwhile, reaps it itself (a short-lived child's exit then wakes it directly); it sees an
+     * interrupt within 5 ms. Either way, when {@code join} returns the child is reaped and its
+     * resources in this process are released.
      *
      * @throws InterruptedException if interrupted while waiting
      */
