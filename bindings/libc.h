@@ -26,6 +26,7 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/uio.h>
+#include <sys/socket.h>
 #include <stddef.h>
 
 /*
