@@ -1,6 +1,6 @@
 package dev.jipc;
 
-import dev.jipc.internal.spawn.JavaLauncher;
+import dev.jipc.internal.spawn.DefaultSpares;
 import dev.jipc.internal.spawn.NativeLauncher;
 import java.util.Objects;
 
@@ -133,12 +133,16 @@ public final class Jipc {
      * Like {@link #startProcess(ChildTask)}, with a name, daemon flag, extra JVM options or an
      * environment. A daemon child is killed when this JVM exits, even by SIGKILL.
      *
+     * <p>With the system property {@code jipc.warmChildren=N} (default 0), this keeps N spare
+     * child JVMs for each set of options it is called with, as a {@link WarmChildren} does: the
+     * first call with a new set starts cold, later ones take a ready spare when there is one.
+     *
      * @param task what the child runs
      * @param options how to start it
      * @return the child
      */
     public static ChildProcess startProcess(ChildTask task, ChildOptions options) {
-        return JavaLauncher.start(task, options);
+        return DefaultSpares.start(task, options);
     }
 
     /**

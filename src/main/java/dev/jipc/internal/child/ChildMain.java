@@ -10,60 +10,78 @@ import java.io.FileInputStream;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The main of a child JVM started by {@code Jipc.startProcess}. Arguments: the parent's pid,
- * {@code daemon} or {@code non-daemon}, and how many fds were handed after the bootstrap fd. fd 3 carries one frame, the serialized task; the handles it
- * captured wait on fds 4 and up.
+ * The main of a child JVM started by {@code Jipc.startProcess} or booted as a spare. Arguments:
+ * the parent's pid, {@code daemon} or {@code non-daemon}, then where the task comes from: a number
+ * (a cold child: fd 3 is a pipe carrying one frame, the serialized task, and that many handed fds
+ * wait on fds 4 and up) or {@link #SPARE} (fd 3 is a control socket, see {@link SpareMain}).
  *
  * <p>Exit status: 0 when the task returns and the non-daemon threads have ended, 1 (after the
  * stack trace) when it throws, or what it passes to {@code System.exit}.
  */
 public final class ChildMain {
-    /** The bootstrap pipe's fd in the child. */
-    static final int BOOTSTRAP_FD = 3;
+    /** Where the task comes from: the bootstrap pipe of a cold child, a spare's control socket. */
+    static final int TASK_FD = 3;
+    /** The last argument of a spare. */
+    public static final String SPARE = "spare";
 
     private ChildMain() {
     }
 
     public static void main(String[] args) throws Exception {
         int parentPid = Integer.parseInt(args[0]);
-        if (args[1].equals("daemon")) {
+        boolean daemon = args[1].equals("daemon");
+        boolean spare = args[2].equals(SPARE);
+        if (daemon || spare) { // a spare dies with its parent until it takes a non-daemon task
             Processes.killMeWhenParentDies();
             if (Processes.getppid() != parentPid) { // it died before the death signal was armed
                 Runtime.getRuntime().halt(1);
             }
         }
-        int handedFds = Integer.parseInt(args[2]);
         ChildTask task;
-        CountDownLatch bootstrapClosed = new CountDownLatch(1);
-        try (DataInputStream in = new DataInputStream(new FileInputStream("/proc/self/fd/" + BOOTSTRAP_FD))) {
-            // Linking the FFM calls takes longer than reading the task: do it meanwhile. close(2)
-            // first, so fd 3 is gone before the task runs; the task does not wait for the rest.
-            Thread.ofPlatform().daemon().name("jipc-child-linker").start(() -> {
-                try {
-                    Posix.close(BOOTSTRAP_FD); // the task is read through a descriptor of its own
-                } finally {
-                    bootstrapClosed.countDown();
-                }
-                for (int fd = HandleTransfer.FIRST_HANDED_FD; fd < HandleTransfer.FIRST_HANDED_FD + handedFds; fd++) {
-                    Posix.setCloseOnExec(fd); // dup2 cleared it; grandchildren must not inherit these
-                }
-                Posix.linkPipeCalls();
-            });
-            byte[] bytes = new byte[FrameHeader.read(in, Integer.MAX_VALUE)];
-            in.readFully(bytes);
-            task = (ChildTask) HandleTransfer.restore(bytes);
+        try {
+            task = spare ? SpareMain.awaitTask(daemon) : coldTask(Integer.parseInt(args[2]));
         } catch (Throwable t) {
             System.err.println("jipc: the child could not read its task from the parent");
             t.printStackTrace();
             System.exit(1);
             return;
         }
-        bootstrapClosed.await();
         try {
             task.run();
         } catch (Throwable t) {
             t.printStackTrace();
             System.exit(1);
         }
+    }
+
+    /** Reads the task from the bootstrap pipe; its handed fds are on 4, 5, ... */
+    private static ChildTask coldTask(int handedFds) throws Exception {
+        int[] handed = new int[handedFds];
+        for (int i = 0; i < handedFds; i++) {
+            handed[i] = HandleTransfer.FIRST_HANDED_FD + i;
+        }
+        CountDownLatch fdsReady = new CountDownLatch(1);
+        ChildTask task;
+        try (DataInputStream in = new DataInputStream(new FileInputStream("/proc/self/fd/" + TASK_FD))) {
+            // Linking the FFM calls takes longer than reading the task: do it meanwhile. The task
+            // waits only for fd 3 to be closed and the handed fds to be close-on-exec again (dup2
+            // cleared the flag), so that a grandchild it spawns at once inherits none of them.
+            Thread.ofPlatform().daemon().name("jipc-child-linker").start(() -> {
+                try {
+                    Posix.close(TASK_FD); // the task is read through a descriptor of its own
+                    for (int fd : handed) {
+                        Posix.setCloseOnExec(fd);
+                    }
+                } finally {
+                    fdsReady.countDown();
+                }
+                Posix.linkPipeCalls();
+            });
+            byte[] bytes = new byte[FrameHeader.read(in, Integer.MAX_VALUE)];
+            in.readFully(bytes);
+            task = (ChildTask) HandleTransfer.restore(bytes, handed);
+        }
+        fdsReady.await();
+        return task;
     }
 }

@@ -23,23 +23,25 @@ import java.util.Map;
 
 /**
  * The one way a handle is serialized: inside a task handed to a child by {@code Jipc.startProcess}
- * (gipc's rule). Each captured handle becomes a {@link Ref} naming the fd numbers the child will
- * find it on; the spawner dup2s the parent's fds there, and the parent closes its handles once the
- * child is started. Anywhere else, serializing a handle fails with NotSerializableException.
+ * (gipc's rule). Each captured handle becomes a {@link Ref} naming its fds by their index in the
+ * task's list of handed fds ({@link Captured#fds}); the child rebuilds it on the fds it got at those
+ * indexes (a cold child finds them from {@link #FIRST_HANDED_FD} on, a warm one gets them over its
+ * control socket), and the parent closes its handles once the child has them. Anywhere else,
+ * serializing a handle fails with NotSerializableException.
  */
 public final class HandleTransfer {
     /** The transfer being written on this thread, if any. */
     private static final ThreadLocal<HandleTransfer> WRITING = new ThreadLocal<>();
-    /** Set in a child JVM while its task is read: only then do refs become handles. */
-    private static final ThreadLocal<Boolean> READING = new ThreadLocal<>();
+    /** Set in a child JVM while its task is read: the fds it was handed, by index. */
+    private static final ThreadLocal<int[]> READING = new ThreadLocal<>();
 
-    /** Child fd of the first handed fd; 0-2 are stdio, 3 the bootstrap pipe. */
+    /** Where a cold child finds its first handed fd; 0-2 are stdio, 3 the bootstrap pipe. */
     public static final int FIRST_HANDED_FD = 4;
 
     /** The handles captured, in order of discovery, each once. */
     private final Map<Handle, Ref> refs = new IdentityHashMap<>();
     private final List<Handle> handles = new ArrayList<>();
-    /** Parent fds to hand over; the child gets {@code fds.get(i)} as {@code FIRST_HANDED_FD + i}. */
+    /** Parent fds to hand over, in the order the refs name them. */
     private final List<Integer> fds = new ArrayList<>();
 
     private HandleTransfer() {
@@ -74,9 +76,13 @@ public final class HandleTransfer {
                 transfer.fds.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    /** In a child: deserializes a task, its refs becoming handles on the inherited fds. */
-    public static Object restore(byte[] bytes) throws IOException, ClassNotFoundException {
-        READING.set(Boolean.TRUE);
+    /**
+     * In a child: deserializes a task, its refs becoming handles on the fds it was handed.
+     *
+     * @param handed the child's fd for each index of the parent's {@link Captured#fds}
+     */
+    public static Object restore(byte[] bytes, int[] handed) throws IOException, ClassNotFoundException {
+        READING.set(handed);
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             return in.readObject();
         } finally {
@@ -122,9 +128,10 @@ public final class HandleTransfer {
         return ref;
     }
 
+    /** @return the index the child finds {@code parentFd} at */
     private int hand(int parentFd) {
         fds.add(parentFd);
-        return FIRST_HANDED_FD + fds.size() - 1;
+        return fds.size() - 1;
     }
 
     private static void checkIdle(boolean busy, Handle handle) {
@@ -137,13 +144,16 @@ public final class HandleTransfer {
 
     private enum Kind { READER, WRITER, DUPLEX }
 
-    /** A handle in transit: the child fds it will find and how it frames and codes messages. */
-    private record Ref(Kind kind, int readFd, int writeFd, Codec<?> codec, PipeOptions options) implements Serializable {
+    /** A handle in transit: the indexes of its handed fds, and how it frames and codes messages. */
+    private record Ref(Kind kind, int read, int write, Codec<?> codec, PipeOptions options) implements Serializable {
         @Serial
         private Object readResolve() throws ObjectStreamException {
-            if (READING.get() == null) {
+            int[] handed = READING.get();
+            if (handed == null) {
                 throw new InvalidObjectException("a jipc handle is rebuilt only in the child it was handed to");
             }
+            int readFd = read < 0 ? -1 : handed[read];
+            int writeFd = write < 0 ? -1 : handed[write];
             @SuppressWarnings({"unchecked", "rawtypes"})
             Codec<Object> c = (Codec) codec;
             return switch (kind) {

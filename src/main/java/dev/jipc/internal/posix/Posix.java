@@ -267,6 +267,11 @@ public final class Posix {
         fcntl(fd, Libc.F_SETFL(), fcntl(fd, Libc.F_GETFL(), 0) & ~O_NONBLOCK);
     }
 
+    /** Sets O_NONBLOCK on {@code fd}. */
+    public static void setNonBlocking(int fd) {
+        fcntl(fd, Libc.F_SETFL(), fcntl(fd, Libc.F_GETFL(), 0) | O_NONBLOCK);
+    }
+
     /** Sets FD_CLOEXEC on {@code fd}. */
     public static void setCloseOnExec(int fd) {
         fcntl(fd, Libc.F_SETFD(), Libc.FD_CLOEXEC());

@@ -112,9 +112,18 @@ public final class Processes {
 
     /** Asks the kernel to SIGKILL this process when the thread that spawned it exits. */
     public static void killMeWhenParentDies() {
+        setDeathSignal(SIGKILL);
+    }
+
+    /** Undoes {@link #killMeWhenParentDies}: a spare that takes a non-daemon task. */
+    public static void keepRunningWhenParentDies() {
+        setDeathSignal(0);
+    }
+
+    private static void setDeathSignal(int signal) {
         try (Arena arena = Arena.ofConfined()) {
             CallState state = new CallState(arena);
-            int r = (int) PrctlLong.H.invokeExact(state.segment, Libc.PR_SET_PDEATHSIG(), (long) SIGKILL);
+            int r = (int) PrctlLong.H.invokeExact(state.segment, Libc.PR_SET_PDEATHSIG(), (long) signal);
             if (r < 0) {
                 throw new ErrnoException("prctl(PR_SET_PDEATHSIG)", state.errno());
             }

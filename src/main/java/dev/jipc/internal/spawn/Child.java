@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public class Child implements ChildProcess {
     private final int pid;
-    private final String name;
+    /** Set at the spawn, or when a spare takes its task (see {@link #rename}). */
+    private volatile String name;
     private final boolean daemon;
     /** Completed once, by whoever reaps (the reactor, or a joining platform thread); onExit() hands out views of it. */
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
@@ -52,6 +53,11 @@ public class Child implements ChildProcess {
     /** Starts the supervisor's watch; {@code pidfd} (or -1) is closed by whoever reaps. */
     final void watchedBy(int pidfd) {
         this.pidfd = pidfd;
+    }
+
+    /** A spare becomes the child of its task: it takes the task's name. */
+    final void rename(String name) {
+        this.name = name;
     }
 
     final int pidfd() {

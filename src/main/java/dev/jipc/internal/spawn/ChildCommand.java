@@ -13,8 +13,13 @@ final class ChildCommand {
     private ChildCommand() {
     }
 
-    /** The parent's java, class path, module path and native-access settings, then the options. */
-    static List<String> of(ChildOptions options, int handedFds) {
+    /**
+     * The parent's java, class path, module path and native-access settings, then the options,
+     * then ChildMain's arguments.
+     *
+     * @param task where the child's task comes from: the number of fds handed with it, or {@link ChildMain#SPARE}
+     */
+    static List<String> of(ChildOptions options, String task) {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(InheritedJvmFlags.get());
@@ -23,7 +28,7 @@ final class ChildCommand {
         argv.add(ChildMain.class.getName());
         argv.add(Integer.toString(Processes.getpid()));
         argv.add(options.daemon() ? "daemon" : "non-daemon");
-        argv.add(Integer.toString(handedFds));
+        argv.add(task);
         return argv;
     }
 

@@ -1,0 +1,76 @@
+package dev.jipc.internal.child;
+
+import dev.jipc.ChildTask;
+import dev.jipc.IpcException;
+import dev.jipc.internal.pipe.HandleTransfer;
+import dev.jipc.internal.posix.CallState;
+import dev.jipc.internal.posix.Posix;
+import dev.jipc.internal.posix.Processes;
+import dev.jipc.internal.posix.Sockets;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/**
+ * A spare's life before its task (see {@link SpareProtocol}): train, say {@link SpareProtocol#READY},
+ * wait for the task and its fds, say {@link SpareProtocol#TAKEN}, close the control socket. It runs
+ * no user code and holds no fd of its parent's but the control socket until the task arrives.
+ */
+final class SpareMain {
+    private SpareMain() {
+    }
+
+    static ChildTask awaitTask(boolean daemon) throws Exception {
+        Posix.setBlocking(ChildMain.TASK_FD); // the parent's end stays non-blocking; ours waits
+        Training.run();
+        say(SpareProtocol.READY);
+        byte[] preamble = new byte[SpareProtocol.PREAMBLE_BYTES];
+        Sockets.Received first = Sockets.receive(ChildMain.TASK_FD, preamble, 0, preamble.length, Sockets.MAX_FDS);
+        if (first.bytes() == 0) {
+            Runtime.getRuntime().halt(0); // the parent closed us without a task, or died
+        }
+        readFully(preamble, first.bytes(), preamble.length - first.bytes());
+        ByteBuffer header = ByteBuffer.wrap(preamble);
+        int length = header.getInt();
+        int fdCount = header.getInt();
+        int[] fds = first.fds();
+        if (fds.length != fdCount || length < 0) {
+            throw new IpcException("the parent announced " + fdCount + " fds and a task of " + length
+                    + " bytes, and " + fds.length + " fds arrived");
+        }
+        byte[] task = new byte[length];
+        readFully(task, 0, length);
+        if (!daemon) {
+            Processes.keepRunningWhenParentDies(); // a non-daemon task outlives the parent, as a cold one
+        }
+        say(SpareProtocol.TAKEN);
+        Posix.close(ChildMain.TASK_FD);
+        return (ChildTask) HandleTransfer.restore(task, fds);
+    }
+
+    private static void say(byte word) {
+        try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
+            MemorySegment one = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, word);
+            long n;
+            do {
+                n = Posix.write(state, ChildMain.TASK_FD, one, 1);
+            } while (n == -Posix.EINTR);
+            if (n != 1) {
+                Runtime.getRuntime().halt(0); // the parent is gone
+            }
+        }
+    }
+
+    /** Reads exactly {@code count} more bytes (no fds may come with them). */
+    private static void readFully(byte[] to, int offset, int count) {
+        while (count > 0) {
+            int n = Sockets.receive(ChildMain.TASK_FD, to, offset, Math.min(count, 1 << 20), 0).bytes();
+            if (n == 0) {
+                Runtime.getRuntime().halt(0); // the parent died while sending
+            }
+            offset += n;
+            count -= n;
+        }
+    }
+}

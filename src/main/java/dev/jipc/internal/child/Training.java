@@ -1,0 +1,112 @@
+package dev.jipc.internal.child;
+
+import dev.jipc.ChildTask;
+import dev.jipc.Codec;
+import dev.jipc.Jipc;
+import dev.jipc.Pipe;
+import dev.jipc.PipeReader;
+import dev.jipc.PipeWriter;
+import dev.jipc.internal.pipe.HandleTransfer;
+import dev.jipc.internal.posix.Posix;
+import dev.jipc.internal.posix.Processes;
+import dev.jipc.internal.posix.Sockets;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What a spare runs before it waits for a task, so that the task runs at full speed from its
+ * first message: link every downcall jipc makes, initialise the codecs, deserialize a task as the
+ * parent's arrive, and put frames through an in-process pipe (raw and Fory, small and 64 KB)
+ * until the JIT has compiled the read and write paths. It touches no fd of the parent's.
+ */
+final class Training {
+    /** Scales how many frames train the I/O path (1 by default); for measuring what pays. */
+    private static final double SCALE = Double.parseDouble(System.getProperty("jipc.spare.training", "1"));
+    static final int SMALL_FRAMES = (int) (30_000 * SCALE);
+    static final int LARGE_FRAMES = (int) (1_500 * SCALE);
+    static final int OBJECT_FRAMES = (int) (6_000 * SCALE);
+    /** The longest a spare waits for the JIT to finish what the traffic queued. */
+    private static final long COMPILE_WAIT_MILLIS = 2_000;
+
+    private Training() {
+    }
+
+    static void run() throws Exception {
+        Posix.linkPipeCalls();
+        Sockets.link();
+        Processes.getppid();
+        restoreTask();
+        stream(Jipc.pipe(Codec.raw()), i -> new byte[i % 64 == 0 ? 64_000 : 64], SMALL_FRAMES + LARGE_FRAMES);
+        stream(Jipc.pipe(), Training::sampleValue, OBJECT_FRAMES);
+        awaitCompiler();
+    }
+
+    /** A task through the same serialization as a real one: ObjectInputStream, lambda deserialization. */
+    private static void restoreTask() throws Exception {
+        int marker = 42;
+        ChildTask sample = () -> {
+            if (marker != 42) {
+                throw new AssertionError();
+            }
+        };
+        byte[] bytes = HandleTransfer.capture(sample).bytes();
+        ((ChildTask) HandleTransfer.restore(bytes, new int[0])).run();
+    }
+
+    private static Object sampleValue(int i) {
+        return switch (i % 6) {
+            case 0 -> i;
+            case 1 -> "message " + i;
+            case 2 -> List.of(i, i + 1, i + 2);
+            case 3 -> Map.of("id", i, "name", "n" + i, "tags", Set.of("a", "b"));
+            case 4 -> new ArrayList<>(List.of(UUID.randomUUID(), Instant.now(), BigDecimal.valueOf(i)));
+            default -> new long[] {i, i};
+        };
+    }
+
+    /** Puts {@code count} messages from a platform thread while this one gets them. */
+    private static <T> void stream(Pipe<T> pipe, java.util.function.IntFunction<T> message, int count)
+            throws Exception {
+        try (pipe) {
+            PipeWriter<T> writer = pipe.writer();
+            PipeReader<T> reader = pipe.reader();
+            Thread t = Thread.ofPlatform().name("jipc-spare-training").start(() -> {
+                try {
+                    for (int i = 0; i < count; i++) {
+                        writer.put(message.apply(i));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i < count; i++) {
+                reader.get();
+            }
+            t.join();
+        }
+    }
+
+    /** Waits until the JIT has compiled what the traffic queued: no compilation time added for a while. */
+    private static void awaitCompiler() throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long deadline = System.nanoTime() + COMPILE_WAIT_MILLIS * 1_000_000;
+        long last = -1;
+        int quiet = 0;
+        while (quiet < 3 && System.nanoTime() < deadline) {
+            long now = jit.getTotalCompilationTime();
+            quiet = now == last ? quiet + 1 : 0;
+            last = now;
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.jipc.internal.spawn;
+
+import dev.jipc.ChildProcess;
+import dev.jipc.Handle;
+import dev.jipc.internal.child.SpareProtocol;
+import dev.jipc.internal.pipe.HandleTransfer;
+import dev.jipc.internal.posix.CallState;
+import dev.jipc.internal.posix.Posix;
+import dev.jipc.internal.posix.Sockets;
+import dev.jipc.internal.reactor.Reactor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A child JVM booted ahead of its task, as the parent sees it: the child and the parent's end of
+ * its control socket (non-blocking). Its states, kept by its {@link SpareSet}:
+ *
+ * <pre>
+ * state    what it is                                  next
+ * BOOTING  spawned; booting and training               READY (its READY byte was read), GONE
+ * READY    waiting for a task                          TAKEN, GONE
+ * TAKEN    taken by one startProcess; an ordinary      -
+ *          child once handed its task
+ * GONE     reaped (or killed) before it took a task;   -
+ *          control socket closed
+ * </pre>
+ *
+ * While BOOTING or READY the control socket is used only under the set's lock; once TAKEN, only
+ * by the thread that took it.
+ */
+final class Spare {
+    final JavaLauncher.JavaChild child;
+    /** The parent's end of the control socket. */
+    final int control;
+    /** Whether its READY byte was read; guarded by the set's lock. */
+    boolean ready;
+
+    Spare(JavaLauncher.JavaChild child, int control) {
+        this.child = child;
+        this.control = control;
+    }
+
+    /**
+     * Hands the spare its task: the preamble, the task and every fd in one sendmsg, then the rest
+     * of the task if the socket would not take it all, then waits for the spare's TAKEN. The
+     * handles are closed here as soon as the kernel holds their fds for the child.
+     *
+     * @return the child, or null if the spare turned out dead before it got anything (the task
+     *     and its handles are untouched then)
+     */
+    ChildProcess handOver(HandleTransfer.Captured task, String name, boolean daemon) {
+        byte[] message = SpareProtocol.message(task.bytes(), task.fds().length);
+        long sent;
+        while ((sent = Sockets.send(control, message, 0, message.length, task.fds())) == -Posix.EAGAIN) {
+            await(Posix.POLLOUT);
+        }
+        if (sent < 0) { // EPIPE, ECONNRESET: it died since it said READY
+            Posix.close(control);
+            return null;
+        }
+        task.handles().forEach(Handle::close);
+        child.rename(name);
+        if (!daemon) {
+            JavaLauncher.outlivesUs(child);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            CallState state = new CallState(arena);
+            if (writeRest(state, message, (int) sent)) {
+                awaitTaken(state, arena.allocate(1));
+            } // else it died while taking: its exit status says why, as a cold child's would
+        } finally {
+            Posix.close(control);
+        }
+        return child;
+    }
+
+    /** @return false if the child went away first */
+    private boolean writeRest(CallState state, byte[] message, int offset) {
+        while (offset < message.length) {
+            long n = Posix.write(state, control, message, offset, message.length - offset);
+            if (n == -Posix.EAGAIN) {
+                await(Posix.POLLOUT);
+            } else if (n == -Posix.EINTR) {
+                continue;
+            } else if (n < 0) {
+                return false;
+            } else {
+                offset += (int) n;
+            }
+        }
+        return true;
+    }
+
+    /** Waits for TAKEN, or the end of file of a spare that died on the way. */
+    private void awaitTaken(CallState state, MemorySegment word) {
+        while (true) {
+            long n = Posix.read(state, control, word, 1);
+            if (n == -Posix.EAGAIN) {
+                await(Posix.POLLIN);
+            } else if (n != -Posix.EINTR) {
+                return;
+            }
+        }
+    }
+
+    /** Parks until the control socket is ready; the wait completes before the socket is closed. */
+    private void await(short events) {
+        Reactor.get().await(control, events).join();
+    }
+
+    /**
+     * Reads the READY byte without waiting, if it is there; the caller holds the set's lock.
+     *
+     * @return whether the spare is ready now
+     */
+    boolean probe(CallState state, MemorySegment word) {
+        if (!ready) {
+            ready = Posix.read(state, control, word, 1) == 1;
+        }
+        return ready;
+    }
+}
