@@ -20,7 +20,7 @@ final class SpareMain {
     private SpareMain() {
     }
 
-    static ChildTask awaitTask(boolean daemon) throws Exception {
+    static ChildTask awaitTask(boolean daemon) throws Throwable {
         Posix.setBlocking(ChildMain.TASK_FD); // the parent's end stays non-blocking; ours waits
         Training.run();
         say(SpareProtocol.READY);

@@ -10,6 +10,11 @@ import dev.jipc.internal.pipe.HandleTransfer;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
 import dev.jipc.internal.posix.Sockets;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -24,28 +29,68 @@ import java.util.UUID;
  * What a spare runs before it waits for a task, so that the task runs at full speed from its
  * first message: link every downcall jipc makes, initialise the codecs, deserialize a task as the
  * parent's arrive, and put frames through an in-process pipe (raw and Fory, small and 64 KB)
- * until the JIT has compiled the read and write paths. It touches no fd of the parent's.
+ * until the JIT has compiled the read and write paths. It touches no fd of the parent's. The
+ * parent runs a short version once ({@link #parent}), so that its side of a handover and of the
+ * first messages is not cold either.
  */
-final class Training {
+public final class Training {
     /** Scales how many frames train the I/O path (1 by default); for measuring what pays. */
     private static final double SCALE = Double.parseDouble(System.getProperty("jipc.spare.training", "1"));
     static final int SMALL_FRAMES = (int) (30_000 * SCALE);
     static final int LARGE_FRAMES = (int) (1_500 * SCALE);
     static final int OBJECT_FRAMES = (int) (6_000 * SCALE);
+    static final int LAMBDA_CLASSES = (int) (200 * SCALE);
     /** The longest a spare waits for the JIT to finish what the traffic queued. */
     private static final long COMPILE_WAIT_MILLIS = 2_000;
 
     private Training() {
     }
 
-    static void run() throws Exception {
+    static void run() throws Throwable {
+        train(SMALL_FRAMES + LARGE_FRAMES, OBJECT_FRAMES);
+        spinLambdas(LAMBDA_CLASSES);
+        awaitCompiler();
+        System.gc(); // the task starts with an empty young generation, and a waiting spare's heap shrinks
+    }
+
+    /**
+     * A task is a lambda, and deserializing one spins its class (LambdaMetafactory and the class-file
+     * API), which is slow until compiled: spin some, serializable as a task's are.
+     */
+    private static void spinLambdas(int count) throws Throwable {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodType factory = MethodType.methodType(ChildTask.class, int.class);
+        MethodType run = MethodType.methodType(void.class);
+        MethodHandle body = lookup.findStatic(Training.class, "sampleBody", MethodType.methodType(void.class, int.class));
+        for (int i = 0; i < count; i++) {
+            CallSite site = LambdaMetafactory.altMetafactory(lookup, "run", factory, run, body, run,
+                    LambdaMetafactory.FLAG_SERIALIZABLE);
+            ((ChildTask) site.getTarget().invoke(i)).run();
+        }
+    }
+
+    private static void sampleBody(int i) {
+        if (i < 0) {
+            throw new AssertionError();
+        }
+    }
+
+    /** The parent's share, once per JVM, while its first spares boot: no JIT wait, few frames. */
+    public static void parent() {
+        try {
+            train(2_000, 600);
+        } catch (Exception e) {
+            throw new IllegalStateException("training failed", e);
+        }
+    }
+
+    private static void train(int rawFrames, int objectFrames) throws Exception {
         Posix.linkPipeCalls();
         Sockets.link();
         Processes.getppid();
         restoreTask();
-        stream(Jipc.pipe(Codec.raw()), i -> new byte[i % 64 == 0 ? 64_000 : 64], SMALL_FRAMES + LARGE_FRAMES);
-        stream(Jipc.pipe(), Training::sampleValue, OBJECT_FRAMES);
-        awaitCompiler();
+        stream(Jipc.pipe(Codec.raw()), i -> new byte[i % 64 == 0 ? 64_000 : 64], rawFrames);
+        stream(Jipc.pipe(), Training::sampleValue, objectFrames);
     }
 
     /** A task through the same serialization as a real one: ObjectInputStream, lambda deserialization. */

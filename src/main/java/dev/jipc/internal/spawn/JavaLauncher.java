@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +41,7 @@ public final class JavaLauncher {
      * when the spawning <em>thread</em> exits, and virtual-thread carriers and pool threads do
      * exit: this one lives as long as the JVM.
      */
-    static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
+    static final ScheduledExecutorService SPAWNER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jipc-daemon-spawner");
         t.setDaemon(true);
         spawnerThread = t;

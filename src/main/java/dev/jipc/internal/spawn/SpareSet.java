@@ -4,6 +4,7 @@ import dev.jipc.ChildOptions;
 import dev.jipc.ChildProcess;
 import dev.jipc.ChildTask;
 import dev.jipc.IpcException;
+import dev.jipc.internal.child.Training;
 import dev.jipc.internal.pipe.HandleTransfer;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
@@ -14,18 +15,26 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps {@code target} spares for one set of child options and hands them tasks: what
  * {@code WarmChildren} is. Spares boot on the spawner thread (one thread for every set in the
- * JVM); a spare's readiness is read from its control socket when a task or {@link #ready()} asks,
+ * JVM), a replacement {@link #REFILL_DELAY_MILLIS} after a spare is taken; a spare's readiness is read from its control socket when a task or {@link #ready()} asks,
  * and its death is noticed by its reaping, so a waiting spare costs the parent no thread and no fd
  * but its pidfd and its control socket. {@link #lock} is never held across a wait.
  */
 public final class SpareSet implements AutoCloseable {
+    /** Whether the parent's own training was asked for: once per JVM. */
+    private static final java.util.concurrent.atomic.AtomicBoolean PARENT_TRAINED = new java.util.concurrent.atomic.AtomicBoolean();
     /** After this many spares in a row die before they are ready, the set stops booting more. */
     static final int MAX_FAILED_BOOTS = 3;
+    /**
+     * How long after a spare is taken its replacement starts to boot: a JVM's boot and training
+     * take a core or two for a second, which the new child's first second should not compete with.
+     */
+    static final long REFILL_DELAY_MILLIS = 1_000;
     private static final System.Logger LOG = System.getLogger("dev.jipc");
 
     private final ChildOptions options;
@@ -56,6 +65,9 @@ public final class SpareSet implements AutoCloseable {
         }
         SpareSet set = new SpareSet(target, Objects.requireNonNull(options, "options"));
         set.refill();
+        if (target > 0 && PARENT_TRAINED.compareAndSet(false, true)) {
+            JavaLauncher.SPAWNER.execute(SpareSet::trainParent); // after the first spares are spawned
+        }
         return set;
     }
 
@@ -96,14 +108,13 @@ public final class SpareSet implements AutoCloseable {
         String childName = JavaLauncher.nameOr(name);
         Spare spare;
         while ((spare = take()) != null) {
-            refill();
+            JavaLauncher.SPAWNER.schedule(this::refill, REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
             ChildProcess child = spare.handOver(captured, childName, options.daemon());
             if (child != null) {
                 return child;
             }
         }
-        refill();
-        return JavaLauncher.startCold(captured, childName, options);
+        return JavaLauncher.startCold(captured, childName, options); // the refills asked for will come
     }
 
     /** @return spares booted, trained and waiting now */
@@ -186,6 +197,15 @@ public final class SpareSet implements AutoCloseable {
         }
         for (int i = 0; i < missing; i++) {
             JavaLauncher.SPAWNER.execute(this::boot);
+        }
+    }
+
+    /** On the spawner: this JVM's side of handovers and first messages, while spares boot. */
+    private static void trainParent() {
+        try {
+            Training.parent();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "jipc: the parent's training failed; first handovers may be slower", e);
         }
     }
 

@@ -1,0 +1,232 @@
+package dev.jipc.bench;
+
+import dev.jipc.ChildProcess;
+import dev.jipc.ChildTask;
+import dev.jipc.Codec;
+import dev.jipc.Jipc;
+import dev.jipc.Pipe;
+import dev.jipc.PipeReader;
+import dev.jipc.PipeWriter;
+import dev.jipc.WarmChildren;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a gipc-style user lives in, which a JMH fork that runs for minutes hides: every trial is a
+ * fresh parent JVM. The driver ({@code main}) starts one parent per trial, rotating through the
+ * workloads so that the machine's drift spreads over all of them, and reports each workload's
+ * median, p90, p99 and maximum over all samples, beside its baseline from the same rounds.
+ *
+ * <pre>
+ * java -cp benchmarks.jar dev.jipc.bench.FreshStart [rounds] [starts per trial]
+ * </pre>
+ *
+ * Workloads (ms, per sample; one parent JVM per trial, {@code starts} children per parent):
+ * {@code noop} ProcessBuilder + {@code java Noop} to its first stdout byte; {@code cold-raw},
+ * {@code cold-fory} {@code Jipc.startProcess} to the first message on a raw / default pipe;
+ * {@code warm-raw}, {@code warm-fory} the same from a ready spare of {@code WarmChildren}; the
+ * {@code -join} variants to the child's reaping instead. Streams (MiB/s, one child per trial):
+ * 8,192 frames of 64,000 B from a fresh child to its parent, timed from the first frame: a cold
+ * and a warm jipc child on a raw pipe, and {@code java StreamChild} on {@code Process} streams.
+ */
+public final class FreshStart {
+    static final int STREAM_FRAMES = 8_192;
+    static final int STREAM_BYTES = 64_000;
+
+    private FreshStart() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("trial")) {
+            trial(args[1], Integer.parseInt(args[2]));
+            return;
+        }
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int starts = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        List<String> workloads = List.of("noop", "cold-raw", "cold-fory", "warm-raw", "warm-fory",
+                "cold-raw-join", "warm-raw-join", "stream-process", "stream-cold", "stream-warm");
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        workloads.forEach(w -> samples.put(w, new ArrayList<>()));
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < workloads.size(); k++) {
+                String w = workloads.get((k + round) % workloads.size());
+                samples.get(w).addAll(runTrial(w, starts));
+            }
+            System.err.printf("round %d/%d done%n", round + 1, rounds);
+        }
+        StringBuilder report = new StringBuilder();
+        report.append(String.format("%-16s %6s %10s %10s %10s %10s%n", "workload", "n", "p50", "p90", "p99", "max"));
+        for (Map.Entry<String, List<Double>> e : samples.entrySet()) {
+            double[] s = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            if (s.length == 0) {
+                continue;
+            }
+            report.append(String.format(Locale.ROOT, "%-16s %6d %10.2f %10.2f %10.2f %10.2f%n", e.getKey(), s.length,
+                    pct(s, 50), pct(s, 90), pct(s, 99), s[s.length - 1]));
+        }
+        report.append("(ms for starts; MiB/s for streams)\n");
+        System.out.print(report);
+        Path out = Bench.resultsDir().resolve("fresh-start.txt");
+        Files.writeString(out, report.toString());
+    }
+
+    static double pct(double[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /** Runs one fresh parent JVM; it prints one sample per line. */
+    private static List<Double> runTrial(String workload, int starts) throws Exception {
+        Process p = new ProcessBuilder(Bench.javaCommand(List.of("-ea"), FreshStart.class.getName(), "trial", workload,
+                Integer.toString(starts))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(workload + " trial exited " + p.exitValue());
+        }
+        List<Double> values = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isBlank()) {
+                values.add(Double.parseDouble(line.trim()));
+            }
+        }
+        return values;
+    }
+
+    /** In a fresh parent JVM: prints the samples of one workload. */
+    private static void trial(String workload, int starts) throws Exception {
+        switch (workload) {
+            case "noop" -> repeat(starts, FreshStart::noop);
+            case "cold-raw" -> repeat(starts, () -> firstMessage(null, Codec.raw(), false));
+            case "cold-fory" -> repeat(starts, () -> firstMessage(null, null, false));
+            case "cold-raw-join" -> repeat(starts, () -> firstMessage(null, Codec.raw(), true));
+            case "warm-raw", "warm-fory", "warm-raw-join" -> {
+                try (WarmChildren warm = WarmChildren.create(1)) {
+                    Codec<byte[]> codec = workload.contains("raw") ? Codec.raw() : null;
+                    repeat(starts, () -> {
+                        awaitReady(warm);
+                        return firstMessage(warm, codec, workload.endsWith("join"));
+                    });
+                }
+            }
+            case "stream-process" -> System.out.println(processStream());
+            case "stream-cold" -> System.out.println(jipcStream(null));
+            case "stream-warm" -> {
+                try (WarmChildren warm = WarmChildren.create(1)) {
+                    awaitReady(warm);
+                    System.out.println(jipcStream(warm));
+                }
+            }
+            default -> throw new IllegalArgumentException(workload);
+        }
+    }
+
+    interface Sample {
+        double ms() throws Exception;
+    }
+
+    private static void repeat(int n, Sample sample) throws Exception {
+        for (int i = 0; i < n; i++) {
+            System.out.printf(Locale.ROOT, "%.3f%n", sample.ms());
+        }
+    }
+
+    private static void awaitReady(WarmChildren warm) throws InterruptedException {
+        while (warm.ready() < 1) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static double noop() throws Exception {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(Bench.javaCommand(Noop.class.getName())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (InputStream in = p.getInputStream()) {
+            if (in.read() < 0) {
+                throw new IllegalStateException("Noop wrote nothing");
+            }
+            double ms = (System.nanoTime() - start) / 1e6;
+            p.waitFor();
+            return ms;
+        }
+    }
+
+    /** @param codec null for the default codec; @param warm null for a cold start */
+    @SuppressWarnings("unchecked")
+    private static double firstMessage(WarmChildren warm, Codec<byte[]> codec, boolean toJoin) throws Exception {
+        try (Pipe<Object> pipe = codec == null ? Jipc.pipe() : (Pipe<Object>) (Pipe<?>) Jipc.pipe(codec)) {
+            PipeWriter<Object> w = pipe.writer();
+            Object message = codec == null ? (Object) Integer.valueOf(1) : new byte[] {1};
+            ChildTask task = () -> w.put(message);
+            long start = System.nanoTime();
+            ChildProcess child = warm == null ? Jipc.startProcess(task) : warm.startProcess(task);
+            pipe.reader().get();
+            double ms = (System.nanoTime() - start) / 1e6;
+            child.join();
+            if (toJoin) {
+                ms = (System.nanoTime() - start) / 1e6;
+            }
+            return ms;
+        }
+    }
+
+    /** @return MiB/s of {@link #STREAM_FRAMES} frames of {@link #STREAM_BYTES}, timed from the first */
+    private static double jipcStream(WarmChildren warm) throws Exception {
+        try (Pipe<byte[]> pipe = Jipc.pipe(Codec.raw())) {
+            PipeWriter<byte[]> w = pipe.writer();
+            ChildTask task = () -> {
+                byte[] frame = new byte[STREAM_BYTES];
+                for (int i = 0; i <= STREAM_FRAMES; i++) {
+                    w.put(frame);
+                }
+            };
+            ChildProcess child = warm == null ? Jipc.startProcess(task) : warm.startProcess(task);
+            PipeReader<byte[]> r = pipe.reader();
+            r.get();
+            long start = System.nanoTime();
+            for (int i = 0; i < STREAM_FRAMES; i++) {
+                r.get();
+            }
+            double mibs = mibPerSecond(start);
+            child.join();
+            return mibs;
+        }
+    }
+
+    private static double processStream() throws Exception {
+        Process p = new ProcessBuilder(Bench.javaCommand(StreamChild.class.getName(), Integer.toString(STREAM_BYTES), "raw"))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        p.getOutputStream().write(new byte[] {0, 0, (byte) ((STREAM_FRAMES + 1) >> 8), (byte) (STREAM_FRAMES + 1)});
+        p.getOutputStream().flush();
+        DataInputStream in = new DataInputStream(p.getInputStream());
+        byte[] frame = new byte[STREAM_BYTES];
+        readFrame(in, frame);
+        long start = System.nanoTime();
+        for (int i = 0; i < STREAM_FRAMES; i++) {
+            readFrame(in, new byte[STREAM_BYTES]); // a new array per frame, as a jipc get returns
+        }
+        double mibs = mibPerSecond(start);
+        p.getOutputStream().close();
+        p.waitFor();
+        return mibs;
+    }
+
+    private static void readFrame(DataInputStream in, byte[] to) throws IOException {
+        int length = in.readInt();
+        if (length != to.length) {
+            throw new IOException("frame of " + length);
+        }
+        in.readFully(to);
+    }
+
+    private static double mibPerSecond(long start) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return (double) STREAM_FRAMES * STREAM_BYTES / (1 << 20) / seconds;
+    }
+}
