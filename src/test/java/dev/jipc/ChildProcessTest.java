@@ -312,6 +312,27 @@ class ChildProcessTest {
     }
 
     @Test
+    void handedFdsAreCloseOnExecBeforeTheTaskRuns() throws Exception {
+        try (Pipe<String> in = Jipc.pipe(); Pipe<Object> out = Jipc.pipe(Codec.foryTrusted())) {
+            PipeReader<String> r = in.reader();
+            PipeWriter<Object> w = out.writer();
+            ChildProcess child = Jipc.startProcess(() -> { // first thing: a grandchild spawned now would inherit
+                List<String> flags = new ArrayList<>();
+                for (Handle h : List.<Handle>of(r, w)) {
+                    String fd = h.toString().replaceAll("^.*?fd (\\d+).*$", "$1");
+                    String info = Files.readString(Path.of("/proc/self/fdinfo/" + fd));
+                    String octal = info.lines().filter(l -> l.startsWith("flags:")).findFirst().orElseThrow()
+                            .substring(6).trim();
+                    flags.add((Integer.parseInt(octal, 8) & 02000000) != 0 ? "cloexec" : "inherited by exec: fd " + fd);
+                }
+                w.put(flags);
+            }, ChildOptions.defaults().withJvmOptions("-Djipc.test.cloexecDelayMillis=500")); // a wide race
+            assertEquals(List.of("cloexec", "cloexec"), out.reader().get());
+            child.join();
+        }
+    }
+
+    @Test
     void namesDefaultToProcessNCountingUp() {
         ChildProcess a = Jipc.startProcess(() -> { });
         ChildProcess b = Jipc.startProcess(() -> { });

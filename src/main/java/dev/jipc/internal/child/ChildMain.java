@@ -21,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
 public final class ChildMain {
     /** Where the task comes from: the bootstrap pipe of a cold child, a spare's control socket. */
     static final int TASK_FD = 3;
+    /** A seam for tests: the linker pauses this long before it restores close-on-exec. */
+    private static final long CLOEXEC_DELAY_MILLIS = Long.getLong("jipc.test.cloexecDelayMillis", 0);
     /** The last argument of a spare. */
     public static final String SPARE = "spare";
 
@@ -69,6 +71,7 @@ public final class ChildMain {
             Thread.ofPlatform().daemon().name("jipc-child-linker").start(() -> {
                 try {
                     Posix.close(TASK_FD); // the task is read through a descriptor of its own
+                    pause(CLOEXEC_DELAY_MILLIS);
                     for (int fd : handed) {
                         Posix.setCloseOnExec(fd);
                     }
@@ -83,5 +86,13 @@ public final class ChildMain {
         }
         fdsReady.await();
         return task;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
