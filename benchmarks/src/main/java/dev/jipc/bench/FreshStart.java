@@ -14,10 +14,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a gipc-style user lives in, which a JMH fork that runs for minutes hides: every trial is a
@@ -52,13 +52,12 @@ public final class FreshStart {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int starts = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         List<String> workloads = List.of("noop", "cold-raw", "cold-fory", "warm-raw", "warm-fory",
-                "cold-raw-join", "warm-raw-join", "stream-process", "stream-cold", "stream-warm");
-        Map<String, List<Double>> samples = new LinkedHashMap<>();
-        workloads.forEach(w -> samples.put(w, new ArrayList<>()));
+                "cold-raw-join", "warm-raw-join", "stream-process", "stream-cold", "stream-warm", "spare-cost");
+        Map<String, List<Double>> samples = new TreeMap<>();
         for (int round = 0; round < rounds; round++) {
             for (int k = 0; k < workloads.size(); k++) {
                 String w = workloads.get((k + round) % workloads.size());
-                samples.get(w).addAll(runTrial(w, starts));
+                runTrial(w, starts, samples);
             }
             System.err.printf("round %d/%d done%n", round + 1, rounds);
         }
@@ -72,7 +71,8 @@ public final class FreshStart {
             report.append(String.format(Locale.ROOT, "%-16s %6d %10.2f %10.2f %10.2f %10.2f%n", e.getKey(), s.length,
                     pct(s, 50), pct(s, 90), pct(s, 99), s[s.length - 1]));
         }
-        report.append("(ms for starts; MiB/s for streams)\n");
+        report.append("(ms for starts; MiB/s for streams; spare-cost-cpu: CPU ms of a spare's boot and training;\n"
+                + " spare-cost-rss: MiB resident of a waiting spare)\n");
         System.out.print(report);
         Path out = Bench.resultsDir().resolve("fresh-start.txt");
         Files.writeString(out, report.toString());
@@ -83,21 +83,47 @@ public final class FreshStart {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    /** Runs one fresh parent JVM; it prints one sample per line. */
-    private static List<Double> runTrial(String workload, int starts) throws Exception {
+    /** A ready spare's CPU time so far (boot and training) and resident memory, from /proc. */
+    private static void spareCost() throws Exception {
+        try (WarmChildren warm = WarmChildren.create(1)) {
+            awaitReady(warm);
+            Thread.sleep(200); // past its last GC
+            long self = ProcessHandle.current().pid();
+            long pid = ProcessHandle.current().children().filter(p -> p.info().arguments()
+                    .map(a -> List.of(a).contains("spare")).orElse(false)).findFirst().orElseThrow().pid();
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, in 1/100 s
+            long rssKb = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).map(l -> l.replaceAll("\\D", "")).mapToLong(Long::parseLong)
+                    .findFirst().orElseThrow();
+            System.out.println("cpu " + ticks * 10);
+            System.out.println("rss " + rssKb / 1024.0);
+            if (self == pid) {
+                throw new IllegalStateException();
+            }
+        }
+    }
+
+    /**
+     * Runs one fresh parent JVM; it prints one sample per line, as a number, or a word and a
+     * number for a workload with several figures (filed as {@code workload-word}).
+     */
+    private static void runTrial(String workload, int starts, Map<String, List<Double>> samples) throws Exception {
         Process p = new ProcessBuilder(Bench.javaCommand(List.of("-ea"), FreshStart.class.getName(), "trial", workload,
                 Integer.toString(starts))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IllegalStateException(workload + " trial exited " + p.exitValue());
         }
-        List<Double> values = new ArrayList<>();
         for (String line : out.split("\n")) {
-            if (!line.isBlank()) {
-                values.add(Double.parseDouble(line.trim()));
+            String[] words = line.trim().split(" ");
+            if (words[0].isEmpty()) {
+                continue;
             }
+            String key = words.length == 2 ? workload + "-" + words[0] : workload;
+            samples.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(words[words.length - 1]));
         }
-        return values;
     }
 
     /** In a fresh parent JVM: prints the samples of one workload. */
@@ -118,6 +144,7 @@ public final class FreshStart {
             }
             case "stream-process" -> System.out.println(processStream());
             case "stream-cold" -> System.out.println(jipcStream(null));
+            case "spare-cost" -> spareCost();
             case "stream-warm" -> {
                 try (WarmChildren warm = WarmChildren.create(1)) {
                     awaitReady(warm);

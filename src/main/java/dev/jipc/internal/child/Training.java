@@ -2,6 +2,9 @@ package dev.jipc.internal.child;
 
 import dev.jipc.ChildTask;
 import dev.jipc.Codec;
+import dev.jipc.DuplexHandle;
+import dev.jipc.DuplexPipe;
+import dev.jipc.Handle;
 import dev.jipc.Jipc;
 import dev.jipc.Pipe;
 import dev.jipc.PipeReader;
@@ -93,16 +96,40 @@ public final class Training {
         stream(Jipc.pipe(), Training::sampleValue, objectFrames);
     }
 
-    /** A task through the same serialization as a real one: ObjectInputStream, lambda deserialization. */
+    /**
+     * A task through the same serialization as a real one, handles of every kind included:
+     * ObjectOutputStream and ObjectInputStream, lambda deserialization, and the record
+     * deserialization of the handles' refs, which spins method handles on first use.
+     */
     private static void restoreTask() throws Exception {
-        int marker = 42;
-        ChildTask sample = () -> {
-            if (marker != 42) {
-                throw new AssertionError();
+        try (Pipe<byte[]> pipe = Jipc.pipe(Codec.raw()); DuplexPipe<Object> duplex = Jipc.duplexPipe()) {
+            PipeReader<byte[]> reader = pipe.reader();
+            PipeWriter<byte[]> writer = pipe.writer();
+            DuplexHandle<Object> end = duplex.first();
+            ChildTask sample = () -> {
+                if (reader.isClosed() || writer.isClosed() || end.isClosed()) {
+                    throw new AssertionError();
+                }
+            };
+            HandleTransfer.Captured captured = HandleTransfer.capture(sample);
+            int[] copies = new int[captured.fds().length];
+            for (int i = 0; i < copies.length; i++) {
+                copies[i] = Posix.duplicate(captured.fds()[i]);
             }
-        };
-        byte[] bytes = HandleTransfer.capture(sample).bytes();
-        ((ChildTask) HandleTransfer.restore(bytes, new int[0])).run();
+            ChildTask restored = (ChildTask) HandleTransfer.restore(captured.bytes(), copies);
+            restored.run();
+            closeCapturedHandles(restored);
+        }
+    }
+
+    /** Closes the handles a restored task holds (their fds are copies), through its serialized form. */
+    private static void closeCapturedHandles(ChildTask task) throws Exception {
+        java.lang.reflect.Method writeReplace = task.getClass().getDeclaredMethod("writeReplace");
+        writeReplace.setAccessible(true);
+        java.lang.invoke.SerializedLambda lambda = (java.lang.invoke.SerializedLambda) writeReplace.invoke(task);
+        for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+            ((Handle) lambda.getCapturedArg(i)).close();
+        }
     }
 
     private static Object sampleValue(int i) {
