@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jipc.IpcException;
+import dev.jipc.Jipc;
+import dev.jipc.Pipe;
 import dev.jipc.internal.libc.Libc;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.FaultInjection;
 import dev.jipc.internal.posix.Posix;
+import dev.jipc.testing.TestSupport;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,8 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReactorTest {
+    /** A pipe kept open for the class: a wait for its write end to be readable only wakes the loop. */
+    private static final int[] WAKER = Posix.pipe();
 
     private static void writeByte(int fd) {
         try (Arena arena = Arena.ofConfined()) {
@@ -190,7 +195,7 @@ class ReactorTest {
             CompletableFuture<Integer> pending = Reactor.get().await(idle[0], Posix.POLLIN);
             assertAwaitStillCompletes(); // a round trip: the loop has applied the request above
             try (var fault = FaultInjection.inject("poll", Libc.ENOMEM(), 1)) {
-                Reactor.get().await(idle[1], Posix.POLLIN).cancel(false); // wakes the loop, if need be, into the failing poll
+                wakeTheLoop();
                 ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
                 assertInstanceOf(IpcException.class, e.getCause());
                 assertTrue(e.getCause().getMessage().contains("poll: ENOMEM"), e.getCause().getMessage());
@@ -204,6 +209,28 @@ class ReactorTest {
             Posix.close(idle[0]);
             Posix.close(idle[1]);
         }
+    }
+
+    @Test
+    void aGetBlockedWhenThePollFailsThrowsTheReactorsIpcExceptionAndThePipeStillWorks() throws Exception {
+        try (Pipe<String> pipe = Jipc.pipe()) {
+            CompletableFuture<Throwable> blocked = TestSupport.blocked(Thread.ofVirtual(), () -> pipe.reader().get());
+            assertAwaitStillCompletes(); // a round trip: the loop polls the blocked reader's fd
+            try (var fault = FaultInjection.inject("poll", Libc.ENOMEM(), 1)) {
+                wakeTheLoop();
+                Throwable e = blocked.get(10, TimeUnit.SECONDS);
+                assertInstanceOf(IpcException.class, e);
+                assertTrue(e.getMessage().contains("poll: ENOMEM"), e.getMessage());
+                TestSupport.assertNoInternalTypeInChain(e);
+            }
+            pipe.writer().put("after");
+            assertEquals("after", pipe.reader().get());
+        }
+    }
+
+    /** Makes the loop poll again, here into a failing poll. */
+    private static void wakeTheLoop() {
+        Reactor.get().await(WAKER[1], Posix.POLLIN).cancel(false);
     }
 
     /** A fresh wait on a readable pipe completes: the loop runs. */
