@@ -47,7 +47,9 @@ public interface ChildProcess extends AutoCloseable {
     void join() throws InterruptedException;
 
     /**
-     * Waits at most {@code timeout} for the child to exit.
+     * Waits at most {@code timeout} for the child to exit. A timeout too long to count in
+     * nanoseconds (about 292 years, such as {@code ChronoUnit.FOREVER.getDuration()}) waits
+     * without a deadline, as {@link Thread#join(Duration)} does; zero or negative does not block.
      *
      * @param timeout how long to wait
      * @return true if it has exited
@@ -65,6 +67,9 @@ public interface ChildProcess extends AutoCloseable {
      * Sends {@code signal}. No-op once reaped, so a recycled pid is never signalled.
      *
      * @param signal the signal number
+     * @throws IllegalArgumentException if {@code signal} is not a signal number
+     * @throws IpcException if the OS refuses (EPERM: the child runs as another user, as a
+     *     set-user-ID program does)
      */
     void signal(int signal);
 

@@ -13,6 +13,22 @@ package dev.jipc;
  *  ├─ CodecException           encode/decode failed or a type was refused
  *  └─ SpawnException           the child could not be started
  * </pre>
+ *
+ * <p>A system call that fails for a reason none of the subtypes names (out of descriptors, out of
+ * memory, a signal the OS refuses) is an {@code IpcException} itself, or a {@link SpawnException}
+ * when it kept a child from starting. Its message says what jipc was doing, names the call and
+ * the errno, and what to do where that is known:
+ *
+ * <pre>{@code
+ * try (Pipe<String> pipe = Jipc.pipe()) {
+ *     ...
+ * } catch (IpcException e) {
+ *     // "cannot create a pipe: pipe2: EMFILE (Too many open files); this process is out of
+ *     //  file descriptors: close the pipes and children it no longer needs, or raise its limit (ulimit -n)"
+ * }
+ * }</pre>
+ *
+ * No exception jipc throws has a type of jipc's internal packages in its cause chain.
  */
 public class IpcException extends RuntimeException {
     private static final long serialVersionUID = 1L;

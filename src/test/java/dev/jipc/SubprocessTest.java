@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jipc.SpawnOptions.Redirect;
+import dev.jipc.internal.libc.Libc;
+import dev.jipc.internal.posix.FaultInjection;
+import dev.jipc.internal.posix.Processes;
 import dev.jipc.testing.TestSupport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -151,6 +156,65 @@ class SubprocessTest {
         assertFalse(p.isAlive());
         assertTrue(p.join(Duration.ZERO));
         assertEquals(-15, p.exitCode().orElseThrow());
+        p.close();
+    }
+
+    @Test
+    void joinWithAnEndlessTimeoutWaitsForTheExit() throws Exception {
+        for (Duration endless : List.of(Duration.ofSeconds(Long.MAX_VALUE), ChronoUnit.FOREVER.getDuration())) {
+            Subprocess p = Jipc.spawn(QUIET, "sleep", "0.1");
+            assertTrue(p.join(endless));
+            assertEquals(new ExitStatus.Exited(0), p.onExit().getNow(null));
+            p.close();
+        }
+    }
+
+    @Test
+    void joinWithAZeroOrNegativeTimeoutDoesNotBlock() throws Exception {
+        Subprocess p = Jipc.spawn(QUIET, "sleep", "600");
+        assertFalse(p.join(Duration.ZERO));
+        assertFalse(p.join(Duration.ofSeconds(-5)));
+        assertFalse(p.join(Duration.ofNanos(Long.MIN_VALUE)));
+        p.kill();
+        p.join();
+        assertTrue(p.join(Duration.ZERO));
+        assertTrue(p.join(Duration.ofSeconds(-5)));
+        p.close();
+    }
+
+    @Test
+    void anInvalidSignalNumberIsAnIllegalArgumentExceptionNamingEinval() throws Exception {
+        Subprocess p = Jipc.spawn(QUIET, "sleep", "600");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.signal(12345));
+            assertTrue(e.getMessage().contains("EINVAL"), e.getMessage());
+            TestSupport.assertNoInternalTypeInChain(e);
+            assertTrue(p.isAlive());
+        } finally {
+            p.kill();
+            p.join();
+            p.close();
+        }
+    }
+
+    @Test
+    void anExitStatusTakenByAnotherWaitFailsJoinAndOnExitWithAPublicException() throws Exception {
+        Subprocess p;
+        try (var fault = FaultInjection.inject("waitid", Libc.ECHILD())) { // as if another waitpid took it
+            p = Jipc.spawn(QUIET, "true");
+            try {
+                IpcException joined = assertThrows(IpcException.class, p::join);
+                assertTrue(joined.getMessage().contains("taken by another waitpid"), joined.getMessage());
+                assertTrue(joined.getMessage().contains("ECHILD"), joined.getMessage());
+                TestSupport.assertNoInternalTypeInChain(joined);
+                ExecutionException onExit = assertThrows(ExecutionException.class, () -> p.onExit().get());
+                TestSupport.assertNoInternalTypeInChain(onExit);
+            } finally {
+                fault.close();
+                Processes.awaitExit((int) p.pid());
+                assertEquals(new ExitStatus.Exited(0), Processes.reap((int) p.pid())); // the zombie the fault left
+            }
+        }
         p.close();
     }
 

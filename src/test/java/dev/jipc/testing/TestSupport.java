@@ -59,6 +59,28 @@ public final class TestSupport {
         return outcome;
     }
 
+    /**
+     * Asserts that no exception in {@code t}'s chain (causes and suppressed) is of a type from
+     * {@code dev.jipc.internal}: what a user catches must be public.
+     */
+    public static void assertNoInternalTypeInChain(Throwable t) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(t));
+        while (!todo.isEmpty()) {
+            Throwable e = todo.pop();
+            if (!seen.add(e)) {
+                continue;
+            }
+            if (e.getClass().getName().startsWith("dev.jipc.internal.")) {
+                throw new AssertionError("an internal exception type reaches the user: " + e.getClass().getName(), t);
+            }
+            if (e.getCause() != null) {
+                todo.push(e.getCause());
+            }
+            todo.addAll(List.of(e.getSuppressed()));
+        }
+    }
+
     /** @return how many fds this process has open */
     public static long openFds() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {

@@ -3,6 +3,7 @@ package dev.jipc.internal.frame;
 import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
 
 import dev.jipc.PeerClosedException;
+import dev.jipc.IpcException;
 import dev.jipc.PipeOptions;
 import dev.jipc.ProtocolException;
 import dev.jipc.internal.posix.CallState;
@@ -195,7 +196,7 @@ public final class FrameReader {
                 return false;
             }
             if (-n != Posix.EINTR) {
-                throw new ErrnoException("read(" + fd + ")", (int) -n);
+                throw new ErrnoException("read(" + fd + ")", (int) -n).as(IpcException::new);
             }
         }
     }
@@ -232,7 +233,7 @@ public final class FrameReader {
                 return false;
             }
             if (-n != Posix.EINTR) {
-                throw new ErrnoException("read(" + fd + ")", (int) -n);
+                throw new ErrnoException("read(" + fd + ")", (int) -n).as(IpcException::new);
             }
         }
     }

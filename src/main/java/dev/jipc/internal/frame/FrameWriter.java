@@ -3,6 +3,7 @@ package dev.jipc.internal.frame;
 import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
 
 import dev.jipc.PeerClosedException;
+import dev.jipc.IpcException;
 import dev.jipc.PipeOptions;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
@@ -124,7 +125,7 @@ public final class FrameWriter {
                 throw new PeerClosedException("the reading end of the pipe is closed"
                         + (begun ? " (in the middle of this message)" : ""));
             } else if (-n != Posix.EINTR) {
-                throw new ErrnoException("write(" + fd + ")", (int) -n);
+                throw new ErrnoException("write(" + fd + ")", (int) -n).as(IpcException::new);
             }
         }
     }

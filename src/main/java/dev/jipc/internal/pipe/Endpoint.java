@@ -1,6 +1,7 @@
 package dev.jipc.internal.pipe;
 
 import dev.jipc.HandleClosedException;
+import dev.jipc.IpcException;
 import dev.jipc.internal.frame.Readiness;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.reactor.Reactor;
@@ -158,8 +159,8 @@ final class Endpoint implements Readiness {
                     interrupted = true;
                 } catch (CancellationException e) {
                     break; // by close() or poke(): the loop condition says which
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("reactor wait failed", e.getCause());
+                } catch (ExecutionException e) { // the reactor could not poll: its IpcException says why
+                    throw new IpcException(e.getCause().getMessage(), e.getCause());
                 }
             }
         } finally {

@@ -34,6 +34,24 @@ public final class Errno {
         return name(errno) + " (" + text(errno) + ")";
     }
 
+    /**
+     * @return what a user can do about {@code errno}, as {@code "; ..."} to follow a message, or
+     *     "" when it depends on the call
+     */
+    static String hint(int errno) {
+        if (errno == EMFILE()) {
+            return "; this process is out of file descriptors: close the pipes and children it no longer"
+                    + " needs, or raise its limit (ulimit -n)";
+        }
+        if (errno == ENFILE()) {
+            return "; the system is out of file descriptors: raise fs.file-max or end processes that hold many";
+        }
+        if (errno == ENOMEM()) {
+            return "; the kernel is out of memory for this call: free memory, or retry later";
+        }
+        return "";
+    }
+
     private static String text(int errno) {
         // glibc's strerror returns a static string for every errno it knows; never freed.
         MemorySegment s = Libc.strerror(errno);

@@ -4,9 +4,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.jipc.IpcException;
 import dev.jipc.internal.libc.Libc;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Objects;
@@ -14,7 +14,9 @@ import java.util.Objects;
 /**
  * The file-descriptor calls jipc makes, over the generated bindings with errno captured by the
  * linker. Hot-path calls ({@link #read}, {@link #write}, {@link #poll}) return {@code -errno} on
- * failure and allocate nothing; the others throw {@link ErrnoException} and retry EINTR.
+ * failure and allocate nothing; the others go through {@link Syscall}, retry EINTR where that is
+ * safe, and throw either a public {@link IpcException} naming the errno (when the failure means
+ * the same to every caller) or the checked {@link ErrnoException} (when the caller decides).
  */
 public final class Posix {
     public static final int O_CLOEXEC = Libc.O_CLOEXEC();
@@ -160,7 +162,7 @@ public final class Posix {
     }
 
     /** @return the number of ready entries of the {@code struct pollfd} array, or {@code -errno} */
-    public static int poll(CallState state, MemorySegment pollfds, long count, int timeoutMillis) {
+    static int poll(CallState state, MemorySegment pollfds, long count, int timeoutMillis) {
         try {
             int n = (int) Poll.H.invokeExact(state.segment, pollfds, count, timeoutMillis);
             return n >= 0 ? n : -state.errno();
@@ -172,18 +174,17 @@ public final class Posix {
     /**
      * Closes {@code fd}. EINTR is not retried: on Linux the descriptor is released even then, and a
      * retry could close a descriptor another thread has just been given.
+     *
+     * @throws IpcException EBADF: a jipc bug, since jipc closes only descriptors it owns
      */
     public static void close(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            int r = (int) Close.H.invokeExact(state.segment, fd);
-            if (r < 0 && state.errno() != EINTR) {
-                throw new ErrnoException("close(" + fd + ")", state.errno());
-            }
+        try {
+            Syscall.run("close(" + fd + ")", call -> {
+                int r = (int) Close.H.invokeExact(call.state(), fd);
+                return call.interrupted(r) ? 0 : call.check(r);
+            });
         } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            throw e.as(IpcException::new);
         }
     }
 
@@ -191,62 +192,56 @@ public final class Posix {
      * Creates a pipe with {@code O_CLOEXEC | O_NONBLOCK} on both ends.
      *
      * @return {@code {readFd, writeFd}}
+     * @throws IpcException naming the errno, such as EMFILE when the process is out of descriptors
      */
     public static int[] pipe() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            CallState state = new CallState(arena);
-            int r = (int) Pipe2.H.invokeExact(state.segment, fds, O_CLOEXEC | O_NONBLOCK);
-            if (r < 0) {
-                throw new ErrnoException("pipe2", state.errno());
-            }
-            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        try {
+            return Syscall.run("pipe2", call -> {
+                MemorySegment fds = call.allocate(MemoryLayout.sequenceLayout(2, JAVA_INT));
+                call.check((int) Pipe2.H.invokeExact(call.state(), fds, O_CLOEXEC | O_NONBLOCK));
+                return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+            });
         } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            throw e.as(IpcException::new, "cannot create a pipe");
         }
     }
 
-    /** @return a new eventfd, non-blocking and close-on-exec */
+    /**
+     * @return a new eventfd, non-blocking and close-on-exec
+     * @throws IpcException naming the errno, such as EMFILE when the process is out of descriptors
+     */
     public static int eventfd() {
-        try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            int fd = (int) EventFd.H.invokeExact(state.segment, 0, Libc.EFD_CLOEXEC() | Libc.EFD_NONBLOCK());
-            if (fd < 0) {
-                throw new ErrnoException("eventfd", state.errno());
-            }
-            return fd;
+        try {
+            return Syscall.run("eventfd", call -> (int) call.check(
+                    (int) EventFd.H.invokeExact(call.state(), 0, Libc.EFD_CLOEXEC() | Libc.EFD_NONBLOCK())));
         } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            throw e.as(IpcException::new, "cannot create an eventfd");
         }
     }
 
     /** {@code fcntl(fd, cmd, arg)} with EINTR retried. */
-    public static int fcntl(int fd, int cmd, int arg) {
-        try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            while (true) {
-                int r = (int) FcntlInt.H.invokeExact(state.segment, fd, cmd, arg);
-                if (r >= 0) {
-                    return r;
-                }
-                if (state.errno() != EINTR) {
-                    throw new ErrnoException("fcntl(" + fd + ", " + cmd + ")", state.errno());
-                }
-            }
+    public static int fcntl(int fd, int cmd, int arg) throws ErrnoException {
+        return Syscall.run("fcntl(" + fd + ", " + cmd + ")", call -> {
+            int r;
+            do {
+                r = (int) FcntlInt.H.invokeExact(call.state(), fd, cmd, arg);
+            } while (call.interrupted(r));
+            return (int) call.check(r);
+        });
+    }
+
+    /** {@link #fcntl} on a descriptor of jipc's own, where only a jipc bug (EBADF) fails it. */
+    private static int fcntlOwn(int fd, int cmd, int arg) {
+        try {
+            return fcntl(fd, cmd, arg);
         } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw unexpected(t);
+            throw e.as(IpcException::new);
         }
     }
 
     /** @return the pipe's buffer size in bytes (F_GETPIPE_SZ) */
     public static int pipeCapacity(int fd) {
-        return fcntl(fd, Libc.F_GETPIPE_SZ(), 0);
+        return fcntlOwn(fd, Libc.F_GETPIPE_SZ(), 0);
     }
 
     /**
@@ -264,22 +259,29 @@ public final class Posix {
 
     /** Clears O_NONBLOCK on {@code fd}: for the end of a pipe that a native child gets as stdio. */
     public static void setBlocking(int fd) {
-        fcntl(fd, Libc.F_SETFL(), fcntl(fd, Libc.F_GETFL(), 0) & ~O_NONBLOCK);
+        fcntlOwn(fd, Libc.F_SETFL(), fcntlOwn(fd, Libc.F_GETFL(), 0) & ~O_NONBLOCK);
     }
 
     /** Sets O_NONBLOCK on {@code fd}. */
     public static void setNonBlocking(int fd) {
-        fcntl(fd, Libc.F_SETFL(), fcntl(fd, Libc.F_GETFL(), 0) | O_NONBLOCK);
+        fcntlOwn(fd, Libc.F_SETFL(), fcntlOwn(fd, Libc.F_GETFL(), 0) | O_NONBLOCK);
     }
 
-    /** @return a new fd for the same open file, close-on-exec */
+    /**
+     * @return a new fd for the same open file, close-on-exec
+     * @throws IpcException EMFILE when out of descriptors
+     */
     public static int duplicate(int fd) {
-        return fcntl(fd, Libc.F_DUPFD_CLOEXEC(), 0);
+        try {
+            return fcntl(fd, Libc.F_DUPFD_CLOEXEC(), 0);
+        } catch (ErrnoException e) {
+            throw e.as(IpcException::new, "cannot duplicate fd " + fd);
+        }
     }
 
     /** Sets FD_CLOEXEC on {@code fd}. */
     public static void setCloseOnExec(int fd) {
-        fcntl(fd, Libc.F_SETFD(), Libc.FD_CLOEXEC());
+        fcntlOwn(fd, Libc.F_SETFD(), Libc.FD_CLOEXEC());
     }
 
     static IpcException unexpected(Throwable t) {

@@ -1,9 +1,9 @@
 package dev.jipc.internal.posix;
 
 import dev.jipc.ExitStatus;
+import dev.jipc.IpcException;
 import dev.jipc.internal.libc.Libc;
 import dev.jipc.internal.libc.jipc_siginfo;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -15,6 +15,8 @@ public final class Processes {
     public static final int SIGTERM = Libc.SIGTERM();
     public static final int ENOSYS = Libc.ENOSYS();
     public static final int ESRCH = Libc.ESRCH();
+    public static final int EINVAL = Libc.EINVAL();
+    public static final int EPERM = Libc.EPERM();
 
     /** Handles linked on first use (see Posix). */
     private static final class SyscallIntInt {
@@ -42,43 +44,42 @@ public final class Processes {
 
     /**
      * @return a pidfd for {@code pid}, close-on-exec and readable once the child exits
-     * @throws ErrnoException ENOSYS on kernels before 5.3
+     * @throws ErrnoException ENOSYS on kernels before 5.3, EMFILE when out of descriptors
      */
-    public static int pidfdOpen(int pid) {
-        try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            long fd = (long) SyscallIntInt.H.invokeExact(state.segment, (long) Libc.SYS_pidfd_open(), pid, 0);
-            if (fd < 0) {
-                throw new ErrnoException("pidfd_open(" + pid + ")", state.errno());
-            }
-            return (int) fd;
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Posix.unexpected(t);
-        }
+    public static int pidfdOpen(int pid) throws ErrnoException {
+        return Syscall.run("pidfd_open(" + pid + ")", call -> (int) call.check(
+                (long) SyscallIntInt.H.invokeExact(call.state(), (long) Libc.SYS_pidfd_open(), pid, 0)));
     }
 
     /**
      * Reaps {@code pid} if it has exited; never waits and never touches another pid.
      *
-     * @param block whether to wait for the exit (only where a thread may block: the no-pidfd fallback)
      * @return its exit status, or null while it runs
+     * @throws ErrnoException ECHILD if something else in this process reaped it
      */
-    public static ExitStatus reap(int pid, boolean block) {
-        try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            MemorySegment info = jipc_siginfo.allocate(arena); // zeroed: pid stays 0 if nothing exited
-            int options = Libc.WEXITED() | (block ? 0 : Libc.WNOHANG());
-            while (true) {
-                int r = (int) Waitid.H.invokeExact(state.segment, Libc.P_PID(), pid, info, options);
-                if (r == 0) {
-                    break;
-                }
-                if (state.errno() != Posix.EINTR) {
-                    throw new ErrnoException("waitid(P_PID, " + pid + ")", state.errno());
-                }
-            }
+    public static ExitStatus reap(int pid) throws ErrnoException {
+        return waitid(pid, Libc.WEXITED() | Libc.WNOHANG());
+    }
+
+    /**
+     * Blocks until {@code pid} has exited, and leaves it unreaped ({@code WNOWAIT}): for the thread
+     * that watches a child without a pidfd, which then reaps it with {@link #reap} under the
+     * child's lock. Never touches another pid.
+     *
+     * @throws ErrnoException ECHILD if it was reaped meanwhile
+     */
+    public static void awaitExit(int pid) throws ErrnoException {
+        waitid(pid, Libc.WEXITED() | Libc.WNOWAIT());
+    }
+
+    private static ExitStatus waitid(int pid, int options) throws ErrnoException {
+        return Syscall.run("waitid(P_PID, " + pid + ")", call -> {
+            MemorySegment info = call.allocate(jipc_siginfo.layout()); // zeroed: pid stays 0 if nothing exited
+            int r;
+            do {
+                r = (int) Waitid.H.invokeExact(call.state(), Libc.P_PID(), pid, info, options);
+            } while (call.interrupted(r));
+            call.check(r);
             if (jipc_siginfo.pid(info) == 0) {
                 return null;
             }
@@ -88,29 +89,24 @@ public final class Processes {
                 return new ExitStatus.Exited(status);
             }
             return new ExitStatus.Signaled(status, code == Libc.CLD_DUMPED());
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Posix.unexpected(t);
-        }
+        });
     }
 
-    /** Sends {@code signal} to {@code pid}; the caller guarantees the pid is its unreaped child. */
-    public static void kill(int pid, int signal) {
-        try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            int r = (int) Kill.H.invokeExact(state.segment, pid, signal);
-            if (r < 0) {
-                throw new ErrnoException("kill(" + pid + ", " + signal + ")", state.errno());
-            }
-        } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Posix.unexpected(t);
-        }
+    /**
+     * Sends {@code signal} to {@code pid}; the caller guarantees the pid is its unreaped child.
+     *
+     * @throws ErrnoException EINVAL for a bad signal number, EPERM for a child running as another user
+     */
+    public static void kill(int pid, int signal) throws ErrnoException {
+        Syscall.run("kill(" + pid + ", " + signal + ")",
+                call -> call.check((int) Kill.H.invokeExact(call.state(), pid, signal)));
     }
 
-    /** Asks the kernel to SIGKILL this process when the thread that spawned it exits. */
+    /**
+     * Asks the kernel to SIGKILL this process when the thread that spawned it exits.
+     *
+     * @throws IpcException never short of a jipc bug: SIGKILL is a valid signal
+     */
     public static void killMeWhenParentDies() {
         setDeathSignal(SIGKILL);
     }
@@ -121,16 +117,11 @@ public final class Processes {
     }
 
     private static void setDeathSignal(int signal) {
-        try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            int r = (int) PrctlLong.H.invokeExact(state.segment, Libc.PR_SET_PDEATHSIG(), (long) signal);
-            if (r < 0) {
-                throw new ErrnoException("prctl(PR_SET_PDEATHSIG)", state.errno());
-            }
+        try {
+            Syscall.run("prctl(PR_SET_PDEATHSIG, " + signal + ")",
+                    call -> call.check((int) PrctlLong.H.invokeExact(call.state(), Libc.PR_SET_PDEATHSIG(), (long) signal)));
         } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Posix.unexpected(t);
+            throw e.as(IpcException::new);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.jipc.internal.libc.cmsghdr;
 import dev.jipc.internal.libc.iovec;
 import dev.jipc.internal.libc.msghdr;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -68,19 +69,15 @@ public final class Sockets {
      * @return the two ends
      */
     public static int[] socketpair() {
-        try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            MemorySegment fds = arena.allocate(JAVA_INT, 2);
-            int r = (int) Socketpair.H.invokeExact(state.segment, Libc.AF_UNIX(),
-                    Libc.SOCK_STREAM() | Libc.SOCK_CLOEXEC(), 0, fds);
-            if (r < 0) {
-                throw new ErrnoException("socketpair", state.errno());
-            }
-            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        try {
+            return Syscall.run("socketpair(AF_UNIX, SOCK_STREAM)", call -> {
+                MemorySegment fds = call.allocate(MemoryLayout.sequenceLayout(2, JAVA_INT));
+                call.check((int) Socketpair.H.invokeExact(call.state(), Libc.AF_UNIX(),
+                        Libc.SOCK_STREAM() | Libc.SOCK_CLOEXEC(), 0, fds));
+                return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+            });
         } catch (ErrnoException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Posix.unexpected(t);
+            throw e.as(IpcException::new, "cannot create a socketpair");
         }
     }
 
@@ -134,7 +131,7 @@ public final class Sockets {
      * @return bytes read (0 at end of file) and the fds received (none if none came)
      * @throws IpcException if the control message was truncated (its fds are lost: the kernel
      *     closed the excess, and those that arrived are closed here)
-     * @throws ErrnoException if recvmsg fails
+     * @throws IpcException if recvmsg fails (naming the errno)
      */
     public static Received receive(int fd, byte[] bytes, int offset, int count, int maxFds) {
         try (Arena arena = Arena.ofConfined()) {
@@ -148,7 +145,7 @@ public final class Sockets {
                     break;
                 }
                 if (state.errno() != Posix.EINTR) {
-                    throw new ErrnoException("recvmsg(" + fd + ")", state.errno());
+                    throw new ErrnoException("recvmsg(" + fd + ")", state.errno()).as(IpcException::new);
                 }
             }
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, bytes, offset, (int) n);

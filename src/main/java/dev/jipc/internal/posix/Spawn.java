@@ -44,7 +44,11 @@ public final class Spawn {
      * @throws ErrnoException if the child could not be started (its errno names why)
      */
     public static int spawn(String program, boolean searchPath, List<String> argv, List<String> environment,
-                            String directory, int[] fds) {
+                            String directory, int[] fds) throws ErrnoException {
+        int injected = FaultInjection.errnoFor("posix_spawn");
+        if (injected != 0) {
+            throw new ErrnoException("posix_spawn", injected);
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment actions = posix_spawn_file_actions_t.allocate(arena);
             MemorySegment attributes = posix_spawnattr_t.allocate(arena);
@@ -78,7 +82,7 @@ public final class Spawn {
         }
     }
 
-    private static void addFdActions(Arena arena, MemorySegment actions, int[] fds) {
+    private static void addFdActions(Arena arena, MemorySegment actions, int[] fds) throws ErrnoException {
         int stage = fds.length;
         for (int fd : fds) {
             stage = Math.max(stage, fd + 1);
@@ -98,7 +102,7 @@ public final class Spawn {
         check("posix_spawn_file_actions_addclosefrom_np", posix_spawn_file_actions_addclosefrom_np(actions, fds.length));
     }
 
-    private static void setSignalDefaults(Arena arena, MemorySegment attributes) {
+    private static void setSignalDefaults(Arena arena, MemorySegment attributes) throws ErrnoException {
         // Every bit set, not sigfillset: that leaves out glibc's internal signals 32 and 33, which
         // glibc's spawn helper then leaves ignored in the child, and an ignored signal survives exec.
         MemorySegment all = sigset_t.allocate(arena).fill((byte) 0xff);
@@ -120,7 +124,7 @@ public final class Spawn {
         return array;
     }
 
-    private static void check(String call, int error) {
+    private static void check(String call, int error) throws ErrnoException {
         if (error != 0) {
             throw new ErrnoException(call, error);
         }

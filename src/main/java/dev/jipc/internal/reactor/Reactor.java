@@ -5,16 +5,16 @@ import static dev.jipc.internal.posix.Posix.POLLHUP;
 import static dev.jipc.internal.posix.Posix.POLLIN;
 import static dev.jipc.internal.posix.Posix.POLLNVAL;
 
-import dev.jipc.internal.libc.pollfd;
+import dev.jipc.IpcException;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.PollSet;
 import dev.jipc.internal.posix.Posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,13 +31,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on the loop thread with the fd's {@code revents}, which include POLLERR, POLLHUP or POLLNVAL when
  * those end the wait. The loop never runs user code: only jipc's own waiters park on these futures.
  * Work that may wait a few milliseconds is batched with {@link #later}, under the loop's one timer.
+ *
+ * <p>The poll set is kept in place (a {@link PollSet}: one slot per fd with waiters, its interest
+ * the union of theirs), so an event or a request costs O(1) besides poll(2)'s own O(fds).
+ *
+ * <p>The loop survives its failures: a {@code later} task that throws is logged and the others
+ * run; a failed poll, or any other exception in an iteration, fails the waits then pending with an
+ * {@link IpcException} saying why, is logged to the {@code dev.jipc} System.Logger, and the loop
+ * goes on with an empty poll set (after a pause that grows while failures repeat).
  */
 public final class Reactor {
+    private static final System.Logger LOG = System.getLogger("dev.jipc");
     private static final short FAILURE = (short) (POLLERR | POLLHUP | POLLNVAL);
     /** The eventfd increment, shared read-only by every waking thread. */
     private static final MemorySegment ONE = Arena.global().allocateFrom(ValueLayout.JAVA_LONG, 1L);
     /** errno of wake-up writes lands here; shared, since nobody reads it. */
     private static final CallState WAKEUP_STATE = new CallState();
+    /** Slots allocated at first; the set grows by doubling. */
+    private static final int INITIAL_SLOTS = 64;
+    /** The longest pause between iterations that keep failing. */
+    private static final long MAX_BACKOFF_MILLIS = 1_000;
 
     /** The shared reactor; created with its thread by the first caller. */
     private static volatile Reactor instance;
@@ -54,13 +67,19 @@ public final class Reactor {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     /** Written to wake the loop; always slot 0 of the poll set. */
     private final int wakeupFd;
-    /** Waiters per fd; loop thread only. */
-    private final Map<Integer, List<Waiter>> waiters = new HashMap<>();
-    /** Whether {@link #waiters} changed since the poll set was built; loop thread only. */
-    private boolean pollSetStale = true;
+    /** The loop thread. */
+    private final Thread thread;
+    /** The fds polled, each slot's attachment its {@link Interest} (slot 0, the wake-up fd: null); loop thread only. */
+    private PollSet<Interest> pollSet;
+    /** Waiters by fd, each with its slot in {@link #pollSet}; loop thread only. */
+    private final Map<Integer, Interest> interests = new HashMap<>();
+    /** Iterations failed in a row; loop thread only. */
+    private int failures;
 
     private Reactor() {
         this.wakeupFd = Posix.eventfd();
+        this.thread = new Thread(this::loop, "jipc-reactor");
+        thread.setDaemon(true);
     }
 
     /** @return the process-wide reactor, starting its thread on first use */
@@ -71,9 +90,7 @@ public final class Reactor {
                 r = instance;
                 if (r == null) {
                     r = new Reactor();
-                    Thread t = new Thread(r::loop, "jipc-reactor");
-                    t.setDaemon(true);
-                    t.start();
+                    r.thread.start();
                     instance = r;
                 }
             }
@@ -85,23 +102,21 @@ public final class Reactor {
      * Asks to be told when {@code fd} is ready for {@code events} (POLLIN, POLLOUT) or fails.
      * Cancelling the future withdraws the interest.
      *
-     * @return a future completed with the fd's revents
+     * @return a future completed with the fd's revents, or failed with an {@link IpcException}
+     *     if the reactor could not poll
      */
     public CompletableFuture<Integer> await(int fd, short events) {
         Waiter w = new Waiter(events);
         w.whenComplete((r, e) -> {
             if (e != null) {
-                updates.add(() -> drop(fd, w));
-                wakeup();
+                update(() -> drop(fd, w));
             }
         });
-        updates.add(() -> {
+        update(() -> {
             if (!w.isDone()) {
-                waiters.computeIfAbsent(fd, k -> new ArrayList<>(1)).add(w);
-                pollSetStale = true;
+                register(fd, w);
             }
         });
-        wakeup();
         return w;
     }
 
@@ -110,21 +125,22 @@ public final class Reactor {
      * loop stops polling it, so the kernel drops its reference to the file at once.
      */
     public void forget(int fd) {
-        updates.add(() -> {
-            List<Waiter> ws = waiters.remove(fd);
-            if (ws != null) {
-                pollSetStale = true;
-                ws.forEach(w -> w.complete((int) POLLNVAL));
+        update(() -> {
+            Interest i = interests.remove(fd);
+            if (i != null) {
+                pollSet.remove(i.slot);
+                movedInto(i.slot);
+                i.waiters.forEach(w -> w.complete((int) POLLNVAL));
             }
         });
-        wakeup();
     }
 
     /**
      * Runs {@code task} on the loop thread within {@link #LATER_NANOS}, together with the other
      * tasks queued meanwhile: one wake-up for the first of a batch and one when it runs, however
      * many tasks it holds. For work that may wait a little and is often made moot meanwhile, such
-     * as watching a child that a thread is about to join anyway. The task must not block.
+     * as watching a child that a thread is about to join anyway. The task must not block; if it
+     * throws, that is logged and the loop goes on.
      */
     public void later(Runnable task) {
         later.add(task);
@@ -133,130 +149,219 @@ public final class Reactor {
         }
     }
 
+    /** @return whether the caller is the loop thread */
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void update(Runnable u) {
+        updates.add(u);
+        wakeup();
+    }
+
     private void wakeup() {
-        if (wakeupPending.compareAndSet(false, true)) {
+        // The loop applies updates before it polls again: it need not wake itself.
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
             // Cannot fail short of a bug: the eventfd counter is drained long before it could fill.
             Posix.write(WAKEUP_STATE, wakeupFd, ONE, 8);
         }
     }
 
+    private void register(int fd, Waiter w) {
+        assert inLoop();
+        Interest i = interests.get(fd);
+        if (i == null) {
+            i = new Interest();
+            i.slot = pollSet.add(fd, w.events, i);
+            interests.put(fd, i);
+        } else {
+            pollSet.events(i.slot, (short) (pollSet.events(i.slot) | w.events));
+        }
+        i.waiters.add(w);
+    }
+
     private void drop(int fd, Waiter w) {
-        List<Waiter> ws = waiters.get(fd);
-        if (ws != null && ws.remove(w) && ws.isEmpty()) {
-            waiters.remove(fd);
-            pollSetStale = true;
+        assert inLoop();
+        Interest i = interests.get(fd);
+        if (i != null && i.waiters.remove(w)) {
+            narrow(fd, i);
+        }
+    }
+
+    /** After waiters of {@code i} left: polls for what the others wait for, or no longer polls {@code fd}. */
+    private void narrow(int fd, Interest i) {
+        assert inLoop();
+        if (i.waiters.isEmpty()) {
+            interests.remove(fd);
+            pollSet.remove(i.slot);
+            movedInto(i.slot);
+        } else {
+            short events = 0;
+            for (Waiter w : i.waiters) {
+                events |= w.events;
+            }
+            pollSet.events(i.slot, events);
+        }
+    }
+
+    /** After a removal from {@code slot}: the slot moved into it, if any, learns its new number. */
+    private void movedInto(int slot) {
+        assert inLoop();
+        if (slot < pollSet.size()) {
+            pollSet.attachment(slot).slot = slot;
         }
     }
 
     private void loop() {
-        CallState state = new CallState();
         Arena arena = Arena.ofConfined();
         MemorySegment counter = arena.allocate(ValueLayout.JAVA_LONG);
-        MemorySegment set = pollfd.allocateArray(64, arena);
-        int[] fds = new int[64];
-        int count = 1;
+        CallState state = new CallState(arena);
+        pollSet = new PollSet<>(INITIAL_SLOTS);
+        pollSet.add(wakeupFd, POLLIN, null);
         long laterDue = 0; // when the pending batch of later tasks runs; 0: none pending
         while (true) {
-            int timeout = -1;
-            if (laterPending.get()) {
-                long now = System.nanoTime();
-                if (laterDue == 0) {
-                    laterDue = now + LATER_NANOS;
+            try {
+                int timeout = -1;
+                if (laterPending.get()) {
+                    long now = System.nanoTime();
+                    if (laterDue == 0) {
+                        laterDue = now + LATER_NANOS;
+                    }
+                    long left = laterDue - now;
+                    if (left <= 0) {
+                        laterDue = 0;
+                        laterPending.set(false); // before draining: a task queued from now on starts a new batch
+                        runLater();
+                    } else {
+                        timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+                    }
                 }
-                long left = laterDue - now;
-                if (left <= 0) {
-                    laterDue = 0;
-                    laterPending.set(false); // before draining: a task queued from now on starts a new batch
-                    runLater();
-                } else {
-                    timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left));
+                applyUpdates();
+                int n = pollSet.poll(timeout);
+                if (n < 0) {
+                    if (-n == Posix.EINTR) {
+                        continue;
+                    }
+                    throw new ErrnoException("poll", -n).as(IpcException::new,
+                            "jipc's reactor could not poll its " + pollSet.size() + " fds");
                 }
-            }
-            applyUpdates();
-            if (pollSetStale) {
-                pollSetStale = false;
-                count = 1 + waiters.size();
-                if (count > fds.length) {
-                    int capacity = Integer.highestOneBit(count) << 1;
-                    fds = new int[capacity];
-                    set = pollfd.allocateArray(capacity, arena); // old arrays go with the arena; growth is rare
+                // Downwards: a slot removed while dispatching takes the last one, already seen.
+                for (int slot = pollSet.size() - 1; slot >= 0 && n > 0; slot--) {
+                    short revents = pollSet.revents(slot);
+                    if (revents == 0) {
+                        continue;
+                    }
+                    n--;
+                    if (slot == 0) {
+                        Posix.read(state, wakeupFd, counter, 8);
+                        wakeupPending.set(false); // before applying updates: a later request wakes us again
+                    } else {
+                        dispatch(slot, revents);
+                    }
                 }
-                fds[0] = wakeupFd;
-                int i = 1;
-                for (Map.Entry<Integer, List<Waiter>> e : waiters.entrySet()) {
-                    fds[i++] = e.getKey();
-                }
-                for (i = 0; i < count; i++) {
-                    MemorySegment slot = pollfd.asSlice(set, i);
-                    pollfd.fd(slot, fds[i]);
-                    pollfd.events(slot, i == 0 ? POLLIN : interest(waiters.get(fds[i])));
-                }
-            }
-            int n = Posix.poll(state, set, count, timeout);
-            if (n < 0) {
-                if (-n == Posix.EINTR) {
-                    continue;
-                }
-                throw new ErrnoException("poll", -n); // cannot happen with a valid set; fail loudly
-            }
-            for (int i = 0; i < count && n > 0; i++) {
-                MemorySegment slot = pollfd.asSlice(set, i);
-                short revents = pollfd.revents(slot);
-                if (revents == 0) {
-                    continue;
-                }
-                n--;
-                pollfd.revents(slot, (short) 0);
-                if (i == 0) {
-                    Posix.read(state, wakeupFd, counter, 8);
-                    wakeupPending.set(false); // before applying updates: a later request wakes us again
-                } else {
-                    dispatch(fds[i], revents);
+                recovered();
+            } catch (Throwable t) {
+                try {
+                    failed(t);
+                } catch (Throwable again) {
+                    // out of memory, say: nothing more to do this turn than to try the next one
                 }
             }
+        }
+    }
+
+    /** Completes the waiters of {@code slot} that its revents satisfy. */
+    private void dispatch(int slot, short revents) {
+        assert inLoop();
+        Interest i = pollSet.attachment(slot);
+        int fd = pollSet.fd(slot);
+        boolean left = false;
+        for (int k = i.waiters.size() - 1; k >= 0; k--) {
+            Waiter w = i.waiters.get(k);
+            if (w.isDone() || (revents & (w.events | FAILURE)) != 0) {
+                i.waiters.remove(k);
+                left = true;
+                w.complete((int) revents); // no-op if cancelled; its dependents are jipc's own, and short
+            }
+        }
+        if (left) {
+            narrow(fd, i);
         }
     }
 
     private void runLater() {
+        assert inLoop();
         Runnable task;
         while ((task = later.poll()) != null) {
-            task.run();
+            try {
+                task.run();
+            } catch (Throwable t) { // that task's owner is the one concerned: the others run
+                log(System.Logger.Level.ERROR, "a task on jipc's reactor failed; the reactor goes on", t);
+            }
         }
     }
 
     private void applyUpdates() {
+        assert inLoop();
         Runnable u;
         while ((u = updates.poll()) != null) {
             u.run();
         }
     }
 
-    private void dispatch(int fd, short revents) {
-        List<Waiter> ws = waiters.get(fd);
-        if (ws == null) {
-            return; // dropped since the set was built
-        }
-        for (Iterator<Waiter> it = ws.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            if (w.isDone()) {
-                it.remove();
-            } else if ((revents & (w.events | FAILURE)) != 0) {
-                it.remove();
-                w.complete((int) revents);
+    /**
+     * An iteration failed: the waits pending may never be told (the poll did not happen, or the
+     * set is in doubt), so they fail with the reason, and the loop starts over with an empty set.
+     */
+    private void failed(Throwable t) {
+        assert inLoop();
+        failures++;
+        IpcException reason = t instanceof IpcException e ? e
+                : new IpcException("jipc's reactor failed: " + t + "; the wait was abandoned, retry it", t);
+        int abandoned = 0;
+        for (Interest i : interests.values()) {
+            for (Waiter w : i.waiters) {
+                abandoned += w.completeExceptionally(reason) ? 1 : 0;
             }
         }
-        if (ws.isEmpty()) {
-            waiters.remove(fd);
+        interests.clear();
+        while (pollSet.size() > 1) {
+            pollSet.remove(pollSet.size() - 1);
         }
-        pollSetStale = true; // the remaining interest may have narrowed
+        long pause = Math.min(MAX_BACKOFF_MILLIS, 1L << Math.min(10, failures - 1)) - 1; // 0, 1, 3, 7 ... ms
+        log(System.Logger.Level.ERROR, "jipc's reactor failed (" + failures + " in a row) and goes on: "
+                + abandoned + " pending waits failed with " + reason.getMessage(), t);
+        if (pause > 0) {
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                // nobody interrupts the reactor: go on
+            }
+        }
     }
 
-    private static short interest(List<Waiter> ws) {
-        short events = 0;
-        for (Waiter w : ws) {
-            events |= w.events;
+    /** An iteration went well: after failures, says that the reactor works again. */
+    private void recovered() {
+        if (failures > 0) {
+            log(System.Logger.Level.INFO, "jipc's reactor works again after " + failures + " failed iterations", null);
+            failures = 0;
         }
-        return events;
+    }
+
+    private static void log(System.Logger.Level level, String message, Throwable t) {
+        try {
+            LOG.log(level, message, t);
+        } catch (Throwable ignored) {
+            // logging must not end the loop it reports on
+        }
+    }
+
+    /** The waiters of one fd, and its slot in the poll set; loop thread only. */
+    private static final class Interest {
+        /** Where the fd is in {@link #pollSet}; updated when a removal moves it. */
+        int slot;
+        /** In registration order; completed ones are removed. */
+        final List<Waiter> waiters = new ArrayList<>(1);
     }
 
     /** A parked request: the events it waits for, completed with the fd's revents. */

@@ -3,13 +3,11 @@ package dev.jipc.internal.spawn;
 import dev.jipc.ChildProcess;
 import dev.jipc.ExitStatus;
 import dev.jipc.IpcException;
-import dev.jipc.internal.libc.pollfd;
-import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.PollSet;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import dev.jipc.internal.util.Timeouts;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +20,22 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A spawned child as the {@link Supervisor} sees it. Signals and reaping are serialized by
  * {@link #lock}, so a signal never reaches a pid that was reaped (and may have been recycled).
+ * Nothing blocks under the lock: a thread that waits for the exit waits outside it.
+ *
+ * <pre>
+ * state     what holds                              entered by                        signals
+ * spawned   running, nothing watches its exit       posix_spawn                       sent
+ * watched   its pidfd in the reactor, or a reaper   claimWatch: Supervisor.watchNow   sent
+ *           thread blocked in waitid(WNOWAIT)       or the no-pidfd fallback
+ * reaped    waitid took its status; pid may be      reapIfExited, under the lock, by  no-op
+ *           recycled now                            the reactor, a joiner or a reaper
+ * released  pidfd closed, streams drained,          finish, right after reaped,       no-op
+ *           onExit() completed (or failed: lost)    outside the lock
+ * </pre>
+ *
+ * A joining platform thread may reap a child in either of the first two states (see
+ * {@link #waitHere}); {@code isAlive()} and {@code exitCode()} look for an exit of a spawned
+ * child themselves, since nothing else would notice it yet.
  */
 public class Child implements ChildProcess {
     private final int pid;
@@ -30,9 +44,9 @@ public class Child implements ChildProcess {
     private final boolean daemon;
     /** Completed once, by whoever reaps (the reactor, or a joining platform thread); onExit() hands out views of it. */
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-    /** Guards {@link #reaped} against signals in flight. */
+    /** Guards {@link #reaped} against signals in flight; never held while blocking. */
     private final ReentrantLock lock = new ReentrantLock();
-    /** Set under {@link #lock} when waitid has reaped the pid. */
+    /** Set under {@link #lock} when waitid has reaped the pid; read under it. */
     private boolean reaped;
     /** The supervisor's pidfd, or -1; closed by whoever reaps. */
     private volatile int pidfd = -1;
@@ -72,7 +86,7 @@ public class Child implements ChildProcess {
     final boolean isReaped() {
         lock.lock();
         try {
-            return reaped;
+            return reaped();
         } finally {
             lock.unlock();
         }
@@ -80,38 +94,65 @@ public class Child implements ChildProcess {
 
     /**
      * Reaps the child if it has exited, then releases what the parent held for it and completes
-     * {@link #onExit()}. The supervisor calls it when its pidfd is readable, a joining platform
-     * thread when its own is (see {@link #waitHere}); whichever comes first reaps.
+     * {@link #onExit()}. Never blocks. The supervisor calls it when its pidfd is readable, a
+     * joining platform thread when its own is (see {@link #waitHere}); whichever comes first reaps.
      *
-     * @param block whether to wait for the exit (the supervisor's fallback thread)
      * @return false if the child is still running; true once it is reaped, by this call or another
      */
-    final boolean reapIfExited(boolean block) {
+    final boolean reapIfExited() {
         ExitStatus status = null;
-        RuntimeException lostBy = null;
+        IpcException lost = null;
         lock.lock();
         try {
-            if (reaped) {
+            if (reaped()) {
                 return true;
             }
             try {
-                status = Processes.reap(pid, block);
-            } catch (RuntimeException e) { // ECHILD: something else in this process reaped our child
-                lostBy = e;
+                status = Processes.reap(pid);
+            } catch (ErrnoException e) { // ECHILD: something else in this process reaped our child
+                lost = e.as(IpcException::new, "the exit status of " + this + " was taken by another waitpid in this process");
             }
-            if (status == null && lostBy == null) {
+            if (status == null && lost == null) {
                 return false;
             }
-            reaped = true;
+            markReaped();
         } finally {
             lock.unlock();
         }
-        finish(status, lostBy);
+        finish(status, lost);
         return true;
     }
 
+    private boolean reaped() {
+        assert lock.isHeldByCurrentThread();
+        return reaped;
+    }
+
+    private void markReaped() {
+        assert lock.isHeldByCurrentThread();
+        reaped = true;
+    }
+
+    /**
+     * The supervisor's fallback without a pidfd, on a thread of its own: blocks until the exit
+     * outside the lock ({@code waitid(WNOWAIT)} leaves the child unreaped), then reaps under it,
+     * so signals and joins meanwhile never wait for the child. If a joiner reaped first and the
+     * pid was recycled into another child of this process, the wait ends with that child's exit,
+     * which it leaves unreaped, and finds this one reaped.
+     */
+    final void reapWhenExited() {
+        assert !lock.isHeldByCurrentThread();
+        while (!reapIfExited()) {
+            try {
+                Processes.awaitExit(pid);
+            } catch (ErrnoException e) {
+                // ECHILD: reaped meanwhile; the next look says by whom
+            }
+        }
+    }
+
     /** Releases what the parent held for the child, then completes {@link #onExit()}. */
-    private void finish(ExitStatus status, RuntimeException lostBy) {
+    private void finish(ExitStatus status, IpcException lost) {
         try {
             if (pidfd >= 0) {
                 // When a joiner reaped, the reactor still polls this pidfd: it is readable, so the
@@ -121,11 +162,10 @@ public class Child implements ChildProcess {
             }
             released();
         } finally {
-            if (lostBy == null) {
+            if (lost == null) {
                 exit.complete(status);
             } else {
-                exit.completeExceptionally(new IpcException("the exit status of " + this
-                        + " was taken by another waitpid in this process", lostBy));
+                exit.completeExceptionally(lost);
             }
         }
     }
@@ -149,7 +189,7 @@ public class Child implements ChildProcess {
         int fd;
         lock.lock();
         try {
-            if (reaped) {
+            if (reaped()) {
                 return;
             }
             fd = Processes.pidfdOpen(pid); // under the lock: the pid is still our unreaped child
@@ -158,24 +198,23 @@ public class Child implements ChildProcess {
         } finally {
             lock.unlock();
         }
-        try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            MemorySegment poll = pollfd.allocate(arena);
-            pollfd.fd(poll, fd);
-            pollfd.events(poll, Posix.POLLIN);
-            long deadline = System.nanoTime() + Math.min(timeoutNanos, DIRECT_WAIT_NANOS);
-            while (!exit.isDone()) {
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                int millis = (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1);
-                if (Posix.poll(state, poll, 1, millis) > 0) {
-                    reapIfExited(false);
-                    return;
+        try {
+            try (PollSet<Void> set = new PollSet<>(1)) {
+                set.add(fd, Posix.POLLIN, null);
+                long deadline = System.nanoTime() + Math.min(timeoutNanos, DIRECT_WAIT_NANOS);
+                while (!exit.isDone()) {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    int millis = (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                    if (set.poll(millis) > 0) {
+                        reapIfExited();
+                        return;
+                    }
                 }
             }
         } finally {
@@ -190,7 +229,7 @@ public class Child implements ChildProcess {
      */
     private void lookIfUnwatched() {
         if (!watched.get() && !exit.isDone()) {
-            reapIfExited(false);
+            reapIfExited();
         }
     }
 
@@ -228,27 +267,40 @@ public class Child implements ChildProcess {
 
     @Override
     public void join() throws InterruptedException {
-        waitHere(Long.MAX_VALUE);
+        waitHere(Timeouts.FOREVER);
         try {
             exit.get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the supervisor failed", e.getCause());
+            throw lost(e);
         }
     }
 
     @Override
     public boolean join(Duration timeout) throws InterruptedException {
+        long nanos = Timeouts.nanos(timeout);
+        if (nanos == 0) {
+            lookIfUnwatched();
+            return exit.isDone();
+        }
+        if (nanos == Timeouts.FOREVER) {
+            join();
+            return true;
+        }
         long start = System.nanoTime();
-        long nanos = timeout.toNanos();
         waitHere(nanos);
         try {
-            exit.get(Math.max(0, nanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
+            exit.get(Timeouts.remaining(start, nanos), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("the supervisor failed", e.getCause());
+            throw lost(e);
         }
+    }
+
+    /** The exit status was lost (see {@link #reapIfExited}): the failure, thrown on this thread. */
+    private static IpcException lost(ExecutionException e) {
+        return new IpcException(e.getCause().getMessage(), e.getCause());
     }
 
     @Override
@@ -265,11 +317,32 @@ public class Child implements ChildProcess {
     public void signal(int signal) {
         lock.lock();
         try {
-            if (!reaped) {
+            if (!reaped()) {
                 Processes.kill(pid, signal);
             }
+        } catch (ErrnoException e) {
+            if (e.errno() == Processes.EINVAL) {
+                throw new IllegalArgumentException(signal + " is not a signal number: " + e.getMessage());
+            }
+            throw e.as(IpcException::new, "cannot signal " + this + (e.errno() == Processes.EPERM
+                    ? " - it runs as another user, as a set-user-ID program does, and only that user or root may signal it"
+                    : ""));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * For the shutdown hook that ends daemon children: kills the child, and if that fails says so
+     * to the {@code dev.jipc} logger, since nobody is left to catch it and the child may outlive
+     * this JVM.
+     */
+    public void killAtExit() {
+        try {
+            kill();
+        } catch (RuntimeException e) {
+            Supervisor.LOG.log(System.Logger.Level.WARNING, "jipc could not kill daemon child " + this
+                    + " as this JVM exits; it may outlive it", e);
         }
     }
 

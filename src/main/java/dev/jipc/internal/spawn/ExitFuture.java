@@ -15,22 +15,35 @@ import java.util.function.Function;
  * What {@code onExit()} returns: a view of the child's exit future that is fast to wait on and
  * never runs a callback on the thread that reaps the child (the reactor, or a joining thread).
  *
- * <p>Waits ({@code get}, {@code join}) and state queries go straight to the child's own future,
- * which is completed the moment the child is reaped: a waiter is woken with no extra hop. Every
- * dependent stage is registered as its async variant on a virtual thread, so user code never
+ * <p>Waits ({@code get}, {@code join}) and state queries go to {@link #outcome}, completed on the
+ * reaping thread the moment the child is reaped: a waiter is woken with no extra hop. Every
+ * dependent stage is registered on it as its async variant on a virtual thread, so user code never
  * runs on the reactor nor on a joiner. This future's own completion, which the JDK's
  * combinators ({@code allOf}, {@code anyOf}) observe, is relayed by a virtual thread as well.
+ *
+ * <p>Completing the view ({@code cancel}, {@code complete}, {@code completeExceptionally})
+ * completes {@link #outcome} first, so every query, wait and stage agrees with it; the child and
+ * its other views are unaffected.
  */
 final class ExitFuture<T> extends CompletableFuture<T> {
     /** Runs user callbacks: one virtual thread each. */
     static final Executor CALLBACKS = task -> Thread.ofVirtual().name("jipc-exit-callback").start(task);
 
-    /** The child's exit future, completed by whoever reaps it. */
-    private final CompletableFuture<T> source;
+    /**
+     * This view's outcome: the child's exit, relayed synchronously by the reaping thread (it has
+     * no dependents but jipc's), unless the view was completed first by its holder.
+     */
+    private final CompletableFuture<T> outcome = new CompletableFuture<>();
 
     ExitFuture(CompletableFuture<T> source) {
-        this.source = source;
-        source.whenCompleteAsync((value, failure) -> {
+        source.whenComplete((value, failure) -> {
+            if (failure != null) {
+                outcome.completeExceptionally(failure);
+            } else {
+                outcome.complete(value);
+            }
+        });
+        outcome.whenCompleteAsync((value, failure) -> {
             if (failure != null) {
                 super.completeExceptionally(failure);
             } else {
@@ -39,49 +52,95 @@ final class ExitFuture<T> extends CompletableFuture<T> {
         }, CALLBACKS);
     }
 
+    // The holder completing the view: the outcome first, then this future at once (not by the relay).
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (outcome.cancel(mayInterruptIfRunning)) {
+            super.cancel(mayInterruptIfRunning);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean complete(T value) {
+        if (outcome.complete(value)) {
+            super.complete(value);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        if (outcome.completeExceptionally(failure)) {
+            super.completeExceptionally(failure);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void obtrudeValue(T value) {
+        outcome.obtrudeValue(value);
+        super.obtrudeValue(value);
+    }
+
+    @Override
+    public void obtrudeException(Throwable failure) {
+        outcome.obtrudeException(failure);
+        super.obtrudeException(failure);
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return outcome.isCancelled();
+    }
+
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        return source.get();
+        return outcome.get();
     }
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        return source.get(timeout, unit);
+        return outcome.get(timeout, unit);
     }
 
     @Override
     public T join() {
-        return source.join();
+        return outcome.join();
     }
 
     @Override
     public T getNow(T valueIfAbsent) {
-        return source.getNow(valueIfAbsent);
+        return outcome.getNow(valueIfAbsent);
     }
 
     @Override
     public T resultNow() {
-        return source.resultNow();
+        return outcome.resultNow();
     }
 
     @Override
     public Throwable exceptionNow() {
-        return source.exceptionNow();
+        return outcome.exceptionNow();
     }
 
     @Override
     public boolean isDone() {
-        return source.isDone();
+        return outcome.isDone();
     }
 
     @Override
     public boolean isCompletedExceptionally() {
-        return source.isCompletedExceptionally();
+        return outcome.isCompletedExceptionally();
     }
 
     @Override
     public State state() {
-        return source.state();
+        return outcome.state();
     }
 
     @Override
@@ -96,74 +155,74 @@ final class ExitFuture<T> extends CompletableFuture<T> {
 
     @Override
     public <U> CompletableFuture<U> thenApply(Function<? super T, ? extends U> fn) {
-        return source.thenApplyAsync(fn, CALLBACKS);
+        return outcome.thenApplyAsync(fn, CALLBACKS);
     }
 
     @Override
     public CompletableFuture<Void> thenAccept(Consumer<? super T> action) {
-        return source.thenAcceptAsync(action, CALLBACKS);
+        return outcome.thenAcceptAsync(action, CALLBACKS);
     }
 
     @Override
     public CompletableFuture<Void> thenRun(Runnable action) {
-        return source.thenRunAsync(action, CALLBACKS);
+        return outcome.thenRunAsync(action, CALLBACKS);
     }
 
     @Override
     public <U, V> CompletableFuture<V> thenCombine(CompletionStage<? extends U> other,
                                                    BiFunction<? super T, ? super U, ? extends V> fn) {
-        return source.thenCombineAsync(other, fn, CALLBACKS);
+        return outcome.thenCombineAsync(other, fn, CALLBACKS);
     }
 
     @Override
     public <U> CompletableFuture<Void> thenAcceptBoth(CompletionStage<? extends U> other,
                                                       BiConsumer<? super T, ? super U> action) {
-        return source.thenAcceptBothAsync(other, action, CALLBACKS);
+        return outcome.thenAcceptBothAsync(other, action, CALLBACKS);
     }
 
     @Override
     public CompletableFuture<Void> runAfterBoth(CompletionStage<?> other, Runnable action) {
-        return source.runAfterBothAsync(other, action, CALLBACKS);
+        return outcome.runAfterBothAsync(other, action, CALLBACKS);
     }
 
     @Override
     public <U> CompletableFuture<U> applyToEither(CompletionStage<? extends T> other, Function<? super T, U> fn) {
-        return source.applyToEitherAsync(other, fn, CALLBACKS);
+        return outcome.applyToEitherAsync(other, fn, CALLBACKS);
     }
 
     @Override
     public CompletableFuture<Void> acceptEither(CompletionStage<? extends T> other, Consumer<? super T> action) {
-        return source.acceptEitherAsync(other, action, CALLBACKS);
+        return outcome.acceptEitherAsync(other, action, CALLBACKS);
     }
 
     @Override
     public CompletableFuture<Void> runAfterEither(CompletionStage<?> other, Runnable action) {
-        return source.runAfterEitherAsync(other, action, CALLBACKS);
+        return outcome.runAfterEitherAsync(other, action, CALLBACKS);
     }
 
     @Override
     public <U> CompletableFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
-        return source.thenComposeAsync(fn, CALLBACKS);
+        return outcome.thenComposeAsync(fn, CALLBACKS);
     }
 
     @Override
     public <U> CompletableFuture<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
-        return source.handleAsync(fn, CALLBACKS);
+        return outcome.handleAsync(fn, CALLBACKS);
     }
 
     @Override
     public CompletableFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
-        return source.whenCompleteAsync(action, CALLBACKS);
+        return outcome.whenCompleteAsync(action, CALLBACKS);
     }
 
     @Override
     public CompletableFuture<T> exceptionally(Function<Throwable, ? extends T> fn) {
-        return source.exceptionallyAsync(fn, CALLBACKS);
+        return outcome.exceptionallyAsync(fn, CALLBACKS);
     }
 
     @Override
     public CompletableFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
-        return source.exceptionallyComposeAsync(fn, CALLBACKS);
+        return outcome.exceptionallyComposeAsync(fn, CALLBACKS);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.jipc.ChildProcess;
 import dev.jipc.ChildTask;
 import dev.jipc.Codec;
 import dev.jipc.Handle;
+import dev.jipc.IpcException;
 import dev.jipc.PeerClosedException;
 import dev.jipc.PipeOptions;
 import dev.jipc.internal.child.ChildMain;
@@ -74,8 +75,8 @@ public final class JavaLauncher {
         int[] bootstrap;
         try {
             bootstrap = Posix.pipe();
-        } catch (ErrnoException e) {
-            throw SpawnFailures.of(List.of("java"), null, e);
+        } catch (IpcException e) { // EMFILE, say: a SpawnException like any other failure to start
+            throw SpawnFailures.before(List.of("a child JVM"), e);
         }
         JavaChild child;
         try {

@@ -1,6 +1,6 @@
 package dev.jipc.internal.spawn;
 
-import dev.jipc.SpawnException;
+import dev.jipc.IpcException;
 import dev.jipc.SpawnOptions;
 import dev.jipc.SpawnOptions.Redirect;
 import dev.jipc.Subprocess;
@@ -28,9 +28,16 @@ public final class NativeLauncher {
         }
         List<Integer> opened = new ArrayList<>();
         try {
-            int[] in = stream(options.stdin(), 0, opened);
-            int[] out = stream(options.stdout(), 1, opened);
-            int[] err = stream(options.stderr(), 2, opened);
+            int[] in;
+            int[] out;
+            int[] err;
+            try {
+                in = stream(options.stdin(), 0, opened);
+                out = stream(options.stdout(), 1, opened);
+                err = stream(options.stderr(), 2, opened);
+            } catch (IpcException e) { // EMFILE, say: a SpawnException like any other failure to start
+                throw SpawnFailures.before(argv, e);
+            }
             String program = argv.get(0);
             String directory = options.directory() == null ? null : options.directory().toString();
             int pid;

@@ -7,7 +7,6 @@ import dev.jipc.IpcException;
 import dev.jipc.internal.child.Training;
 import dev.jipc.internal.pipe.HandleTransfer;
 import dev.jipc.internal.posix.CallState;
-import dev.jipc.internal.posix.ErrnoException;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Sockets;
 import java.lang.foreign.Arena;
@@ -253,12 +252,7 @@ public final class SpareSet implements AutoCloseable {
     }
 
     private Spare spawnSpare() {
-        int[] pair;
-        try {
-            pair = Sockets.socketpair();
-        } catch (ErrnoException e) {
-            throw new IpcException("socketpair for a spare failed: " + e.getMessage());
-        }
+        int[] pair = Sockets.socketpair();
         JavaLauncher.JavaChild child;
         try {
             Posix.setNonBlocking(pair[0]);

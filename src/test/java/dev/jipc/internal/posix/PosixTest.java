@@ -2,9 +2,11 @@ package dev.jipc.internal.posix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jipc.IpcException;
 import dev.jipc.internal.libc.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,14 +17,14 @@ import org.junit.jupiter.api.Test;
 class PosixTest {
 
     @Test
-    void closingAClosedFdIsEbadfByName() {
+    void closingAClosedFdIsAnIpcExceptionNamingTheCallAndEbadf() {
         int[] fds = Posix.pipe();
         Posix.close(fds[0]);
         Posix.close(fds[1]);
-        ErrnoException e = assertThrows(ErrnoException.class, () -> Posix.close(fds[0]));
-        assertEquals("EBADF", e.errnoName());
-        assertEquals(Libc.EBADF(), e.errno());
-        assertTrue(e.getMessage().contains("EBADF (Bad file descriptor)"), e.getMessage());
+        IpcException e = assertThrows(IpcException.class, () -> Posix.close(fds[0]));
+        assertEquals(IpcException.class, e.getClass());
+        assertNull(e.getCause());
+        assertTrue(e.getMessage().startsWith("close(" + fds[0] + "): EBADF (Bad file descriptor)"), e.getMessage());
     }
 
     @Test

@@ -61,7 +61,7 @@ class SpawnTest {
             assertEquals("out\n", new String(o.readAllBytes(), UTF_8));
             assertEquals("err\n", new String(e.readAllBytes(), UTF_8));
         }
-        assertEquals(new ExitStatus.Exited(3), Processes.reap(pid, true));
+        assertEquals(new ExitStatus.Exited(3), waitFor(pid));
     }
 
     @Test
@@ -88,7 +88,7 @@ class SpawnTest {
             assertEquals("to-lo\n", new String(toLo.readAllBytes(), UTF_8));
             assertEquals("to-hi\n", new String(toHi.readAllBytes(), UTF_8));
         }
-        assertEquals(new ExitStatus.Exited(0), Processes.reap(pid, true));
+        assertEquals(new ExitStatus.Exited(0), waitFor(pid));
     }
 
     @Test
@@ -113,7 +113,7 @@ class SpawnTest {
             }
         } finally {
             Processes.kill(pid, Processes.SIGKILL);
-            assertEquals(new ExitStatus.Signaled(9, false), Processes.reap(pid, true));
+            assertEquals(new ExitStatus.Signaled(9, false), waitFor(pid));
             Posix.close(extra[0]);
             Posix.close(extra[1]);
             Posix.close(inheritable[0]);
@@ -145,7 +145,7 @@ class SpawnTest {
                     result.set(procStatus(String.valueOf(pid)));
                 } finally {
                     Processes.kill(pid, Processes.SIGKILL);
-                    Processes.reap(pid, true);
+                    waitFor(pid);
                 }
             } catch (Throwable e) {
                 result.set(e);
@@ -178,7 +178,7 @@ class SpawnTest {
                     "signals 32/33 ignored in the child: SigIgn " + status.get("SigIgn"));
         } finally {
             Processes.kill(pid, Processes.SIGKILL);
-            Processes.reap(pid, true);
+            waitFor(pid);
         }
     }
 
@@ -194,7 +194,7 @@ class SpawnTest {
         try (PipeInputStream o = new PipeInputStream(out[0])) {
             assertEquals("/tmp\n", new String(o.readAllBytes(), UTF_8));
         }
-        assertEquals(new ExitStatus.Exited(0), Processes.reap(pid, true));
+        assertEquals(new ExitStatus.Exited(0), waitFor(pid));
     }
 
     @Test
@@ -210,7 +210,7 @@ class SpawnTest {
         try (PipeInputStream o = new PipeInputStream(out[0])) {
             assertEquals("A=1\nB=two words\n", new String(o.readAllBytes(), UTF_8));
         }
-        assertEquals(new ExitStatus.Exited(0), Processes.reap(pid, true));
+        assertEquals(new ExitStatus.Exited(0), waitFor(pid));
     }
 
     @Test
@@ -242,16 +242,22 @@ class SpawnTest {
                 new int[] {Spawn.DEV_NULL, Spawn.DEV_NULL, Spawn.DEV_NULL});
         int b = Spawn.spawn("/bin/true", false, List.of("true"), null, null,
                 new int[] {Spawn.DEV_NULL, Spawn.DEV_NULL, Spawn.DEV_NULL});
-        assertNull(Processes.reap(a, false));
-        assertEquals(new ExitStatus.Exited(0), Processes.reap(b, true));
-        assertNull(Processes.reap(a, false));
+        assertNull(Processes.reap(a));
+        assertEquals(new ExitStatus.Exited(0), waitFor(b));
+        assertNull(Processes.reap(a));
         Processes.kill(a, Processes.SIGTERM);
-        assertEquals(new ExitStatus.Signaled(15, false), Processes.reap(a, true));
-        ErrnoException again = assertThrows(ErrnoException.class, () -> Processes.reap(a, false));
+        assertEquals(new ExitStatus.Signaled(15, false), waitFor(a));
+        ErrnoException again = assertThrows(ErrnoException.class, () -> Processes.reap(a));
         assertEquals("ECHILD", again.errnoName());
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Blocks until {@code pid} exits, then reaps it. */
+    private static ExitStatus waitFor(int pid) throws ErrnoException {
+        Processes.awaitExit(pid);
+        return Processes.reap(pid);
+    }
 
     private static Set<String> childFds(long pid) throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {

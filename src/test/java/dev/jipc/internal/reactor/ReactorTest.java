@@ -2,11 +2,19 @@ package dev.jipc.internal.reactor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jipc.IpcException;
+import dev.jipc.Jipc;
+import dev.jipc.Pipe;
+import dev.jipc.internal.libc.Libc;
 import dev.jipc.internal.posix.CallState;
+import dev.jipc.internal.posix.FaultInjection;
 import dev.jipc.internal.posix.Posix;
+import dev.jipc.testing.TestSupport;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +22,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReactorTest {
+    /** A pipe kept open for the class: a wait for its write end to be readable only wakes the loop. */
+    private static final int[] WAKER = Posix.pipe();
 
     private static void writeByte(int fd) {
         try (Arena arena = Arena.ofConfined()) {
@@ -164,5 +175,73 @@ class ReactorTest {
         Posix.close(fds[1]);
         int revents = Reactor.get().await(fds[0], Posix.POLLIN).get(10, TimeUnit.SECONDS);
         assertTrue((revents & Posix.POLLNVAL) != 0);
+    }
+
+    @Test
+    void aLaterTaskThatThrowsDoesNotStopTheLoop() throws Exception {
+        CompletableFuture<Boolean> next = new CompletableFuture<>();
+        Reactor.get().later(() -> {
+            throw new IllegalStateException("expected by the test: a failing task");
+        });
+        Reactor.get().later(() -> next.complete(true)); // same batch, after the failing one
+        assertTrue(next.get(10, TimeUnit.SECONDS));
+        assertAwaitStillCompletes();
+    }
+
+    @Test
+    void aFailedPollFailsThePendingWaitsWithTheErrnoAndTheLoopGoesOn() throws Exception {
+        int[] idle = Posix.pipe();
+        try {
+            CompletableFuture<Integer> pending = Reactor.get().await(idle[0], Posix.POLLIN);
+            assertAwaitStillCompletes(); // a round trip: the loop has applied the request above
+            try (var fault = FaultInjection.inject("poll", Libc.ENOMEM(), 1)) {
+                wakeTheLoop();
+                ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(IpcException.class, e.getCause());
+                assertTrue(e.getCause().getMessage().contains("poll: ENOMEM"), e.getCause().getMessage());
+            }
+            assertAwaitStillCompletes();
+            // The failed fd is polled again when asked anew.
+            CompletableFuture<Integer> again = Reactor.get().await(idle[0], Posix.POLLIN);
+            writeByte(idle[1]);
+            assertTrue((again.get(10, TimeUnit.SECONDS) & Posix.POLLIN) != 0);
+        } finally {
+            Posix.close(idle[0]);
+            Posix.close(idle[1]);
+        }
+    }
+
+    @Test
+    void aGetBlockedWhenThePollFailsThrowsTheReactorsIpcExceptionAndThePipeStillWorks() throws Exception {
+        try (Pipe<String> pipe = Jipc.pipe()) {
+            CompletableFuture<Throwable> blocked = TestSupport.blocked(Thread.ofVirtual(), () -> pipe.reader().get());
+            assertAwaitStillCompletes(); // a round trip: the loop polls the blocked reader's fd
+            try (var fault = FaultInjection.inject("poll", Libc.ENOMEM(), 1)) {
+                wakeTheLoop();
+                Throwable e = blocked.get(10, TimeUnit.SECONDS);
+                assertInstanceOf(IpcException.class, e);
+                assertTrue(e.getMessage().contains("poll: ENOMEM"), e.getMessage());
+                TestSupport.assertNoInternalTypeInChain(e);
+            }
+            pipe.writer().put("after");
+            assertEquals("after", pipe.reader().get());
+        }
+    }
+
+    /** Makes the loop poll again, here into a failing poll. */
+    private static void wakeTheLoop() {
+        Reactor.get().await(WAKER[1], Posix.POLLIN).cancel(false);
+    }
+
+    /** A fresh wait on a readable pipe completes: the loop runs. */
+    private static void assertAwaitStillCompletes() throws Exception {
+        int[] fds = Posix.pipe();
+        try {
+            writeByte(fds[1]);
+            assertTrue((Reactor.get().await(fds[0], Posix.POLLIN).get(10, TimeUnit.SECONDS) & Posix.POLLIN) != 0);
+        } finally {
+            Posix.close(fds[0]);
+            Posix.close(fds[1]);
+        }
     }
 }

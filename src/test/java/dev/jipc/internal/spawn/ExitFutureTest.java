@@ -2,9 +2,15 @@ package dev.jipc.internal.spawn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jipc.testing.TestSupport;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -46,5 +52,31 @@ class ExitFutureTest {
         source.completeExceptionally(new IllegalStateException("lost"));
         assertTrue(view.isCompletedExceptionally());
         assertEquals("recovered from lost", recovered.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void cancelMakesTheViewDoneAndCancelledForEveryQueryAndLeavesTheChildsFutureAlone() throws Exception {
+        CompletableFuture<String> source = new CompletableFuture<>();
+        ExitFuture<String> view = new ExitFuture<>(source);
+        ExitFuture<String> other = new ExitFuture<>(source);
+        CompletableFuture<Throwable> blocked = TestSupport.blocked(Thread.ofPlatform(), view::get);
+        CompletableFuture<String> stage = view.thenApply(s -> s + "!");
+        assertTrue(view.cancel(true));
+        assertTrue(view.isCancelled());
+        assertTrue(view.isDone());
+        assertTrue(view.isCompletedExceptionally());
+        assertEquals(Future.State.CANCELLED, view.state());
+        assertThrows(CancellationException.class, view::join);
+        assertThrows(CancellationException.class, () -> view.getNow("absent"));
+        assertInstanceOf(CancellationException.class, blocked.get(10, TimeUnit.SECONDS), "a blocked get() wakes");
+        ExecutionException staged = assertThrows(ExecutionException.class, () -> stage.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(CancellationException.class, staged.getCause());
+        assertFalse(view.complete("late"), "a cancelled view stays cancelled");
+        assertFalse(source.isDone());
+        source.complete("exited");
+        assertEquals("exited", other.get(10, TimeUnit.SECONDS));
+        assertTrue(view.isCancelled());
+        assertFalse(other.cancel(true), "a view of an exited child cannot be cancelled");
+        assertFalse(other.isCancelled());
     }
 }
