@@ -73,6 +73,35 @@ public final class Reactor {
     private PollSet<Interest> pollSet;
     /** Waiters by fd, each with its slot in {@link #pollSet}; loop thread only. */
     private final Map<Integer, Interest> interests = new HashMap<>();
+    /**
+     * Set by the shutdown hook. A thread blocked in a native call makes the JVM's exit wait 300 ms
+     * for it (HotSpot waits for threads in native before it exits), so once the JVM is exiting the
+     * loop ends as soon as it has nothing to wait for; a later request starts a new reactor.
+     */
+    private static volatile boolean exiting;
+    /** How long the hook waits for an idle loop to end; a busy one goes on serving. */
+    private static final long STOP_WAIT_MILLIS = 50;
+    /** Set by the loop when it ends (or is about to): requests made since go to its successor. */
+    private volatile boolean stopped;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Reactor::stopForExit, "jipc-reactor-stopper"));
+    }
+
+    /** The shutdown hook: from now on the loop ends when idle; waits a little for that. */
+    static void stopForExit() {
+        exiting = true;
+        Reactor r = instance;
+        if (r != null) {
+            r.wakeup();
+            try {
+                r.thread.join(STOP_WAIT_MILLIS); // out of poll(2) before the JVM counts it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Iterations failed in a row; loop thread only. */
     private int failures;
 
@@ -117,6 +146,10 @@ public final class Reactor {
                 register(fd, w);
             }
         });
+        if (stopped) { // it may have ended before it saw the request: ask its successor
+            w.cancel(false);
+            return get().await(fd, events);
+        }
         return w;
     }
 
@@ -146,6 +179,9 @@ public final class Reactor {
         later.add(task);
         if (laterPending.compareAndSet(false, true)) {
             wakeup(); // the loop must set its timer
+        }
+        if (stopped) {
+            get().later(task); // later tasks are idempotent: one that both run is harmless
         }
     }
 
@@ -220,6 +256,9 @@ public final class Reactor {
         pollSet.add(wakeupFd, POLLIN, null);
         long laterDue = 0; // when the pending batch of later tasks runs; 0: none pending
         while (true) {
+            if (exiting && endIfIdle()) {
+                return;
+            }
             try {
                 int timeout = -1;
                 if (laterPending.get()) {
@@ -268,6 +307,29 @@ public final class Reactor {
                 }
             }
         }
+    }
+
+    /**
+     * Ends the loop if nothing waits on it: no fd but the wake-up's, no request queued. A request
+     * made meanwhile either is seen here, and served, or sees {@link #stopped} and goes to a new
+     * reactor (both flags and queues are volatile writes and reads, in opposite orders).
+     */
+    private boolean endIfIdle() {
+        assert inLoop();
+        if (pollSet.size() > 1 || laterPending.get()) {
+            return false;
+        }
+        synchronized (Reactor.class) {
+            if (instance == this) {
+                instance = null; // from now on get() starts a new one
+            }
+        }
+        stopped = true;
+        if (updates.isEmpty() && later.isEmpty()) {
+            return true; // the eventfd stays open: a late waker may still write to it
+        }
+        stopped = false; // serve what came; no longer the instance, it ends when idle again
+        return false;
     }
 
     /** Completes the waiters of {@code slot} that its revents satisfy. */

@@ -52,7 +52,7 @@ public final class JavaLauncher {
     private static volatile Thread spawnerThread;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> KILLED_AT_EXIT.forEach(Child::kill), "jipc-daemon-killer"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> KILLED_AT_EXIT.forEach(Child::killAtExit), "jipc-daemon-killer"));
     }
 
     private JavaLauncher() {
@@ -150,11 +150,11 @@ public final class JavaLauncher {
     }
 
     /** Runs {@code spawn} on {@link #SPAWNER}, or right here when already on it. */
-    private static int onSpawner(Callable<Integer> spawn) {
+    private static int onSpawner(Callable<Integer> spawn) throws ErrnoException {
         if (Thread.currentThread() == spawnerThread) {
             try {
                 return spawn.call();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | ErrnoException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -173,6 +173,9 @@ public final class JavaLauncher {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
+            }
+            if (e.getCause() instanceof ErrnoException errno) {
+                throw errno;
             }
             throw new IllegalStateException(e.getCause());
         } finally {

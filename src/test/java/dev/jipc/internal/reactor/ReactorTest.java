@@ -244,4 +244,33 @@ class ReactorTest {
             Posix.close(fds[1]);
         }
     }
+
+    /**
+     * HotSpot's exit waits 300 ms for threads in a native call: an idle reactor must be out of
+     * poll(2) once the exit hooks have run, and a request made after that still served.
+     */
+    @Test
+    void anIdleReactorEndsAtExitAndALaterRequestStartsAnother() throws Exception {
+        try (Pipe<Boolean> report = Jipc.pipe()) {
+            dev.jipc.PipeWriter<Boolean> out = report.writer();
+            dev.jipc.ChildProcess child = Jipc.startProcess(() -> { // in a JVM of its own: exit state is global
+                try (Pipe<byte[]> p = Jipc.pipe(dev.jipc.Codec.raw())) {
+                    CompletableFuture<byte[]> parked = p.reader().getAsync(); // the reactor now polls
+                    Thread.sleep(50);
+                    p.writer().put(new byte[1]);
+                    parked.join();
+                    Reactor.stopForExit();
+                    boolean ended = Thread.getAllStackTraces().keySet().stream()
+                            .noneMatch(t -> t.getName().equals("jipc-reactor") && t.isAlive());
+                    CompletableFuture<byte[]> again = p.reader().getAsync();
+                    Thread.sleep(50);
+                    p.writer().put(new byte[2]);
+                    out.put(ended && again.get(10, TimeUnit.SECONDS).length == 2);
+                }
+            });
+            assertTrue(report.reader().get(), "the idle reactor was still in poll(2), or a later request hung");
+            child.join();
+            assertEquals(0, child.exitCode().getAsInt());
+        }
+    }
 }
