@@ -1,6 +1,7 @@
 package dev.jipc;
 
 import dev.jipc.internal.pipe.DuplexEnd;
+import dev.jipc.internal.pipe.OneWayHandle;
 import dev.jipc.internal.pipe.ReaderHandle;
 import dev.jipc.internal.pipe.WriterHandle;
 import dev.jipc.internal.posix.Posix;
@@ -50,14 +51,14 @@ public final class DuplexPipe<T> implements AutoCloseable {
         return second;
     }
 
-    /** Closes both ends that are still open. */
+    /**
+     * Closes both ends that are still open. Threads blocked on either end, and pending async
+     * futures, fail with {@link HandleClosedException}, never with {@link PeerClosedException}:
+     * all four fds count as closed before any is.
+     */
     @Override
     public void close() {
-        try {
-            first.close();
-        } finally {
-            second.close();
-        }
+        OneWayHandle.closeTogether(first.in(), first.out(), second.in(), second.out());
     }
 
     @Override

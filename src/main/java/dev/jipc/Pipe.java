@@ -1,5 +1,6 @@
 package dev.jipc;
 
+import dev.jipc.internal.pipe.OneWayHandle;
 import dev.jipc.internal.pipe.ReaderHandle;
 import dev.jipc.internal.pipe.WriterHandle;
 import dev.jipc.internal.posix.Posix;
@@ -38,14 +39,14 @@ public final class Pipe<T> implements AutoCloseable {
         return writer;
     }
 
-    /** Closes both ends that are still open; threads blocked on them get {@link HandleClosedException}. */
+    /**
+     * Closes both ends that are still open. Threads blocked on either end, and pending async
+     * futures, fail with {@link HandleClosedException}, never with {@link PeerClosedException}:
+     * both ends count as closed before either fd is.
+     */
     @Override
     public void close() {
-        try {
-            reader.close();
-        } finally {
-            writer.close();
-        }
+        OneWayHandle.closeTogether(reader, writer);
     }
 
     @Override

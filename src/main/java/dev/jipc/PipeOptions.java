@@ -18,9 +18,10 @@ import java.util.Objects;
  *     full) keeps retrying before it parks on the reactor. Waking a parked thread costs tens of
  *     microseconds, so a short spin saves that on a busy pipe; the price is CPU burnt while
  *     spinning (at most this long per wait) and, on a virtual thread, its carrier held as long.
- *     Readers spin adaptively: they keep spinning while at least a third of their spins pay, and
- *     otherwise park at once (trying a spin every 16th wait). Default 20 µs;
- *     {@link Duration#ZERO} never spins.
+ *     Each end spins adaptively: it keeps spinning while at least a third of its spins pay, and
+ *     otherwise parks at once (trying a spin every 16th wait); a spin ends early on close, on an
+ *     interrupt, or at a {@code get}'s deadline. Default 20 µs; {@link Duration#ZERO} never spins;
+ *     one too long to count in nanoseconds never parks.
  * @param maxPipeBytes how far a writer that finds the pipe full may grow the kernel's pipe buffer
  *     (F_SETPIPE_SZ; default 1 MiB, the usual {@code /proc/sys/fs/pipe-max-size}). Only pipes that
  *     fill up grow; a value at or below 64 KiB keeps the kernel's default.

@@ -28,7 +28,8 @@ public interface PipeReader<T> extends Handle {
      * @throws InterruptedException if the thread was interrupted before or while waiting; a message
      *     it had partly read is kept and the next {@code get} returns it whole
      * @throws PeerClosedException once every complete message is read and the writer is gone
-     * @throws HandleClosedException if this handle is or gets closed
+     * @throws HandleClosedException if this handle is or gets closed, even where closing it closed
+     *     the writer too ({@link Pipe#close()}); pending {@link #getAsync} futures fail with it as well
      * @throws ProtocolException if a corrupt or truncated frame arrives; the handle is then closed
      * @throws CodecException if the frame cannot be decoded or names a refused type
      */
@@ -38,7 +39,15 @@ public interface PipeReader<T> extends Handle {
      * Like {@link #get()}, but gives up if no message began to arrive within {@code timeout}.
      * A message that has begun to arrive is read to its end; nothing is lost by a timeout.
      *
-     * @param timeout how long to wait for a message to begin
+     * <pre>{@code
+     * String now = reader.get(Duration.ZERO);                         // only if one is there
+     * String soon = reader.get(Duration.ofMillis(50));
+     * String whenever = reader.get(ChronoUnit.FOREVER.getDuration()); // as get()
+     * }</pre>
+     *
+     * @param timeout how long to wait for a message to begin: zero or negative does not wait (a
+     *     message already there is returned, else TimeoutException at once); one too long to
+     *     count in nanoseconds (about 292 years) waits forever, as {@link Thread#join(Duration)} does
      * @return the message
      * @throws TimeoutException if no message began to arrive in time
      * @throws InterruptedException as for {@link #get()}

@@ -28,7 +28,8 @@ public interface PipeWriter<T> extends Handle {
      *     is written and the writer stays usable
      * @throws CodecException if the codec cannot encode the message (a refused type, a handle)
      * @throws PeerClosedException if the reading end is gone
-     * @throws HandleClosedException if this handle is or gets closed
+     * @throws HandleClosedException if this handle is or gets closed, even where closing it closed
+     *     the reader too ({@link Pipe#close()}); pending {@link #putAsync} futures fail with it as well
      */
     void put(T message) throws InterruptedException;
 

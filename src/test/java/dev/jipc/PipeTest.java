@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jipc.testing.TestSupport;
+import dev.jipc.internal.pipe.ReaderHandle;
+import dev.jipc.internal.pipe.WriterHandle;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -287,6 +291,162 @@ class PipeTest {
             cancelled.cancel(false);
             pipe.writer().put("still here");
             assertEquals("still here", pipe.reader().get(Duration.ofSeconds(10)));
+        }
+    }
+
+    /**
+     * A spin longer than the 10 s the tests below give an outcome: a wait that spins on where it
+     * should end shows as a failed test, and frees its carrier soon after.
+     */
+    private static final PipeOptions LONG_SPIN = PipeOptions.defaults().withSpin(Duration.ofSeconds(20));
+
+    /** Runs {@code call} on a new virtual thread, completing {@code outcome} with what it threw (null: nothing). */
+    private static Thread start(CompletableFuture<Throwable> outcome, TestSupport.Call call) {
+        return Thread.startVirtualThread(() -> {
+            try {
+                call.run();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+    }
+
+    /** Waits until an operation holds the end, then a little more, so that it is spinning by now. */
+    private static void awaitSpinning(java.util.function.BooleanSupplier busy) throws InterruptedException {
+        while (!busy.getAsBoolean()) {
+            Thread.sleep(1);
+        }
+        Thread.sleep(100);
+    }
+
+    @Test
+    void getWithAnEndlessTimeoutReturnsAMessageAlreadyThere() throws Exception {
+        try (Pipe<String> pipe = Jipc.pipe()) {
+            pipe.writer().put("a");
+            pipe.writer().put("b");
+            assertEquals("a", pipe.reader().get(Duration.ofSeconds(Long.MAX_VALUE)));
+            assertEquals("b", pipe.reader().get(ChronoUnit.FOREVER.getDuration()));
+        }
+    }
+
+    @Test
+    void getWithAnEndlessTimeoutWaitsForTheMessage() throws Exception {
+        try (Pipe<String> pipe = Jipc.pipe()) {
+            CompletableFuture<String> got = new CompletableFuture<>();
+            Thread getter = Thread.startVirtualThread(() -> {
+                try {
+                    got.complete(pipe.reader().get(ChronoUnit.FOREVER.getDuration()));
+                } catch (Throwable t) {
+                    got.completeExceptionally(t);
+                }
+            });
+            TestSupport.awaitParked(getter);
+            pipe.writer().put("at last");
+            assertEquals("at last", got.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void duplexGetWithAnEndlessTimeoutWaitsForever() throws Exception {
+        try (DuplexPipe<String> pipe = Jipc.duplexPipe()) {
+            pipe.first().put("x");
+            assertEquals("x", pipe.second().get(Duration.ofSeconds(Long.MAX_VALUE)));
+        }
+    }
+
+    @Test
+    void getWithAZeroOrNegativeTimeoutReturnsAMessageAlreadyThere() throws Exception {
+        try (Pipe<String> pipe = Jipc.pipe()) {
+            pipe.writer().put("a");
+            pipe.writer().put("b");
+            pipe.writer().put("c");
+            assertEquals("a", pipe.reader().get(Duration.ZERO));
+            assertEquals("b", pipe.reader().get(Duration.ofNanos(-1)));
+            assertEquals("c", pipe.reader().get(Duration.ofSeconds(Long.MIN_VALUE)));
+        }
+    }
+
+    @Test
+    void getWithAZeroOrNegativeTimeoutOnAnEmptyPipeTimesOutWithoutSpinning() throws Exception {
+        try (Pipe<String> pipe = Jipc.pipe(Codec.fory(), LONG_SPIN)) {
+            for (Duration none : List.of(Duration.ZERO, Duration.ofSeconds(-5), Duration.ofSeconds(Long.MIN_VALUE))) {
+                assertTimeoutPreemptively(Duration.ofSeconds(10),
+                        () -> assertThrows(TimeoutException.class, () -> pipe.reader().get(none)), none.toString());
+            }
+            pipe.writer().put("still usable");
+            assertEquals("still usable", pipe.reader().get(Duration.ZERO));
+        }
+    }
+
+    @Test
+    void pipeCloseFailsAPendingGetAsyncWithHandleClosedException() throws Exception {
+        Pipe<String> pipe = Jipc.pipe(Codec.fory(), LONG_SPIN);
+        CompletableFuture<String> pending = pipe.reader().getAsync();
+        awaitSpinning(((ReaderHandle<String>) pipe.reader())::isBusy);
+        pipe.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(HandleClosedException.class, e.getCause());
+    }
+
+    @Test
+    void duplexPipeCloseFailsPendingGetAsyncsWithHandleClosedException() throws Exception {
+        for (PipeOptions options : List.of(PipeOptions.defaults(), LONG_SPIN)) {
+            DuplexPipe<String> pipe = Jipc.duplexPipe(Codec.fory(), options);
+            CompletableFuture<String> atFirst = pipe.first().getAsync();
+            CompletableFuture<String> atSecond = pipe.second().getAsync();
+            Thread.sleep(100); // both waiting on their pipes
+            pipe.close();
+            for (CompletableFuture<String> f : List.of(atFirst, atSecond)) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(HandleClosedException.class, e.getCause(), options.toString());
+            }
+        }
+    }
+
+    @Test
+    void pipeCloseWakesASpinningGetWithHandleClosedException() throws Exception {
+        Pipe<String> pipe = Jipc.pipe(Codec.fory(), LONG_SPIN);
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        start(outcome, () -> pipe.reader().get());
+        awaitSpinning(((ReaderHandle<String>) pipe.reader())::isBusy);
+        pipe.close();
+        assertInstanceOf(HandleClosedException.class, outcome.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void pipeCloseWakesABlockedPutWithHandleClosedException() throws Exception {
+        for (PipeOptions options : List.of(PipeOptions.defaults(), LONG_SPIN)) {
+            Pipe<byte[]> pipe = Jipc.pipe(Codec.raw(), options);
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            start(outcome, () -> pipe.writer().put(new byte[4 << 20])); // more than the pipe holds
+            awaitSpinning(((WriterHandle<byte[]>) pipe.writer())::isBusy);
+            pipe.close();
+            assertInstanceOf(HandleClosedException.class, outcome.get(10, TimeUnit.SECONDS), options.toString());
+        }
+    }
+
+    @Test
+    void closeWakesAGetThatIsStillSpinning() throws Exception {
+        try (Pipe<String> pipe = Jipc.pipe(Codec.fory(), LONG_SPIN)) {
+            CompletableFuture<String> pending = pipe.reader().getAsync();
+            awaitSpinning(((ReaderHandle<String>) pipe.reader())::isBusy);
+            pipe.reader().close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(HandleClosedException.class, e.getCause());
+        }
+    }
+
+    @Test
+    void interruptWakesAGetThatIsStillSpinning() throws Exception {
+        try (Pipe<String> pipe = Jipc.pipe(Codec.fory(), LONG_SPIN)) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread getter = start(outcome, () -> pipe.reader().get());
+            awaitSpinning(((ReaderHandle<String>) pipe.reader())::isBusy);
+            getter.interrupt();
+            assertInstanceOf(InterruptedException.class, outcome.get(10, TimeUnit.SECONDS));
+            pipe.writer().put("nothing lost");
+            assertEquals("nothing lost", pipe.reader().get(Duration.ZERO));
         }
     }
 }

@@ -1,14 +1,16 @@
 package dev.jipc.internal.frame;
 
 import dev.jipc.ProtocolException;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The 8 bytes before every payload: its length, then the length XOR a constant. The check word
- * turns garbage or a desynchronized stream into a {@link ProtocolException} instead of a bogus
- * length that would make the reader wait for, or allocate, bytes that will never come.
+ * The 8 bytes before every payload: its length, then the length XOR a constant, both little-endian.
+ * The check word turns garbage or a desynchronized stream into a {@link ProtocolException} instead
+ * of a bogus length that would make the reader wait for, or allocate, bytes that will never come.
  */
 public final class FrameHeader {
     public static final int SIZE = 8;
@@ -18,24 +20,21 @@ public final class FrameHeader {
     private FrameHeader() {
     }
 
+    static void write(MemorySegment to, long offset, int length) {
+        to.set(INT, offset, length);
+        to.set(INT, offset + 4, length ^ CHECK);
+    }
+
     /**
      * Reads a header from a plain stream, for a child JVM's bootstrap, which runs before the FFM
      * machinery is warm.
      *
      * @return the payload length
+     * @throws ProtocolException as {@link #read(MemorySegment, long, int)}
      */
-    public static int read(java.io.DataInputStream in, int maxFrameBytes) throws java.io.IOException {
+    public static int read(DataInputStream in, int maxFrameBytes) throws IOException {
         int length = Integer.reverseBytes(in.readInt());
-        int check = Integer.reverseBytes(in.readInt());
-        if ((length ^ CHECK) != check || length < 0 || length > maxFrameBytes) {
-            throw new ProtocolException(String.format("corrupt frame header (%08x %08x)", length, check));
-        }
-        return length;
-    }
-
-    static void write(MemorySegment to, long offset, int length) {
-        to.set(INT, offset, length);
-        to.set(INT, offset + 4, length ^ CHECK);
+        return checked(length, Integer.reverseBytes(in.readInt()), maxFrameBytes);
     }
 
     /**
@@ -43,8 +42,11 @@ public final class FrameHeader {
      * @throws ProtocolException if the header is corrupt or announces more than {@code maxFrameBytes}
      */
     static int read(MemorySegment from, long offset, int maxFrameBytes) {
-        int length = from.get(INT, offset);
-        int check = from.get(INT, offset + 4);
+        return checked(from.get(INT, offset), from.get(INT, offset + 4), maxFrameBytes);
+    }
+
+    /** The one check of a header, whichever way it was read. */
+    private static int checked(int length, int check, int maxFrameBytes) {
         if ((length ^ CHECK) != check) {
             throw new ProtocolException(String.format(
                     "corrupt frame header (%08x %08x): the peer is not writing jipc frames, or the stream"

@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One end of a duplex pipe: the reading end of one OS pipe and the writing end of the other, so
- * a get and a put on it never wait for each other.
+ * One end of a duplex pipe, as a {@link DuplexHandle}: the reading end of one OS pipe and the
+ * writing end of the other, so a get and a put on it never wait for each other.
  */
 public final class DuplexEnd<T> implements DuplexHandle<T> {
     @Serial
@@ -67,11 +67,7 @@ public final class DuplexEnd<T> implements DuplexHandle<T> {
 
     @Override
     public void close() {
-        try {
-            in.close();
-        } finally {
-            out.close();
-        }
+        OneWayHandle.closeTogether(in, out);
     }
 
     @Serial

@@ -3,10 +3,8 @@ package dev.jipc.internal.pipe;
 import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
 
 import dev.jipc.HandleClosedException;
-import dev.jipc.internal.posix.CallState;
-import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.frame.NonBlockingIo;
 import dev.jipc.internal.posix.LazySegment;
-import dev.jipc.internal.posix.Posix;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,10 +25,10 @@ public final class PipeInputStream extends InputStream {
     /** Most a drain keeps: what a grown pipe holds, with room to spare; a grandchild may write on. */
     private static final int MAX_DRAIN = 4 * 1024 * 1024;
 
-    private final Endpoint endpoint;
-    /** errno of reads; used under the lock. */
-    private final CallState state = new CallState();
-    /** Staging for read(2); used under the lock. */
+    private final GuardedFd fd;
+    /** The fd's reads; used under its lock. */
+    private final NonBlockingIo io;
+    /** Staging for the drain's reads; used under the lock. */
     private final LazySegment staging = new LazySegment(CHUNK);
     /** Set once the child is reaped. */
     private volatile boolean childExited;
@@ -40,7 +38,8 @@ public final class PipeInputStream extends InputStream {
     private int drainedPos;
 
     public PipeInputStream(int fd) {
-        this.endpoint = new Endpoint(fd);
+        this.fd = new GuardedFd(fd);
+        this.io = NonBlockingIo.forStream(fd, this.fd);
     }
 
     @Override
@@ -60,26 +59,12 @@ public final class PipeInputStream extends InputStream {
             if (drained != null) {
                 return fromDrained(b, off, len);
             }
-            MemorySegment buffer = staging.get();
-            while (true) {
-                long n = Posix.read(state, endpoint.fd, buffer, Math.min(len, CHUNK));
-                if (n > 0) {
-                    MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, b, off, (int) n);
-                    return (int) n;
-                }
-                if (n == 0) {
-                    return -1;
-                }
-                if (-n == Posix.EAGAIN) {
-                    if (childExited) { // the pipe held nothing more at exit
-                        retire(new byte[0]);
-                        return -1;
-                    }
-                    endpoint.await(Posix.POLLIN, NO_DEADLINE, true);
-                } else if (-n != Posix.EINTR) {
-                    throw new IOException(new ErrnoException("read(" + endpoint.fd + ")", (int) -n).getMessage());
-                }
+            int n = io.read(b, off, len, NO_DEADLINE);
+            if (n == NonBlockingIo.WOULD_BLOCK) { // the child exited (poke): what the pipe holds is all
+                retire(drainPipe());
+                return fromDrained(b, off, len);
             }
+            return n == NonBlockingIo.PEER_CLOSED ? -1 : n;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // InputStream has no InterruptedException: keep the status
             throw new InterruptedIOException("interrupted while waiting for the child's output");
@@ -105,7 +90,7 @@ public final class PipeInputStream extends InputStream {
     /** Closes the fd; a thread blocked reading gets an IOException. Idempotent. */
     @Override
     public void close() {
-        endpoint.close();
+        fd.close();
     }
 
     /**
@@ -114,45 +99,44 @@ public final class PipeInputStream extends InputStream {
      */
     public void childExited() {
         childExited = true;
-        endpoint.poke();
+        fd.poke();
         drainIfIdle();
     }
 
     private void drainIfIdle() {
-        if (!endpoint.isClosed() && endpoint.tryLock()) {
+        if (!fd.isClosed() && fd.tryLock()) {
             try {
-                if (drained == null && !endpoint.isClosed()) {
+                if (drained == null && !fd.isClosed()) {
                     retire(drainPipe());
                 }
             } finally {
-                endpoint.release();
+                fd.release();
             }
         }
     }
 
     /** Reads until EAGAIN, end of file, or {@link #MAX_DRAIN} (a grandchild still writing). */
     private byte[] drainPipe() {
+        assert fd.isHeldByCurrentThread();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         MemorySegment buffer = staging.get();
-        while (out.size() < MAX_DRAIN) {
-            long n = Posix.read(state, endpoint.fd, buffer, CHUNK);
-            if (n > 0) {
-                byte[] chunk = buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-                out.write(chunk, 0, chunk.length);
-            } else if (n == 0 || -n != Posix.EINTR) {
-                break; // EOF, EAGAIN, or an error that leaves nothing to read
-            }
+        int n;
+        while (out.size() < MAX_DRAIN && (n = io.readNow(buffer, CHUNK)) > 0) { // to EOF or EAGAIN
+            byte[] chunk = buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            out.write(chunk, 0, chunk.length);
         }
         return out.toByteArray();
     }
 
     private void retire(byte[] rest) {
+        assert fd.isHeldByCurrentThread();
         drained = rest;
         drainedPos = 0;
-        endpoint.closeFdNow();
+        fd.closeFdNow();
     }
 
     private int fromDrained(byte[] b, int off, int len) {
+        assert fd.isHeldByCurrentThread();
         int n = Math.min(len, drained.length - drainedPos);
         if (n == 0) {
             return -1;
@@ -164,7 +148,7 @@ public final class PipeInputStream extends InputStream {
 
     private void acquire() throws IOException {
         try {
-            endpoint.acquire();
+            fd.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to read the child's output");
@@ -190,7 +174,7 @@ public final class PipeInputStream extends InputStream {
     }
 
     private void release() {
-        endpoint.release();
+        fd.release();
         if (childExited) {
             drainIfIdle(); // an exit noticed while we held the lock is ours to finish
         }

@@ -1,29 +1,32 @@
 package dev.jipc.internal.pipe;
 
 import dev.jipc.Codec;
+import dev.jipc.PeerClosedException;
 import dev.jipc.PipeOptions;
 import dev.jipc.PipeReader;
 import dev.jipc.ProtocolException;
 import dev.jipc.internal.frame.FrameReader;
 import dev.jipc.internal.frame.Readiness;
+import dev.jipc.internal.util.Timeouts;
 import java.io.Serial;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
-/** The reading end of a pipe: frames from {@link FrameReader}, decoded by the codec. */
-public final class ReaderHandle<T> extends HandleEnd<T> implements PipeReader<T> {
+/** The reading end of a pipe, as a {@link PipeReader}: frames from {@link FrameReader}, decoded by the codec. */
+public final class ReaderHandle<T> extends OneWayHandle<T> implements PipeReader<T> {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** Reads the fd; used under its lock. */
     private final transient FrameReader frames;
     /** Messages taken for getAsync futures cancelled meanwhile, boxed (null is a message); under the lock. */
     private final transient ArrayDeque<Object[]> returned = new ArrayDeque<>();
 
     public ReaderHandle(int fd, Codec<T> codec, PipeOptions options) {
         super(fd, codec, options);
-        this.frames = new FrameReader(fd, options);
+        this.frames = new FrameReader(this.fd.number, this.fd, options);
     }
 
     @Override
@@ -37,15 +40,19 @@ public final class ReaderHandle<T> extends HandleEnd<T> implements PipeReader<T>
 
     @Override
     public T get(Duration timeout) throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long nanos = Timeouts.nanos(timeout);
+        if (nanos == Timeouts.FOREVER) {
+            return get();
+        }
+        long deadline = System.nanoTime() + nanos; // may wrap: deadlines are compared by difference
         return receive(deadline == Readiness.NO_DEADLINE ? deadline - 1 : deadline, null);
     }
 
     @Override
     public CompletableFuture<T> getAsync() {
         CompletableFuture<T> result = new CompletableFuture<>();
-        if (endpoint.isClosed()) {
-            result.completeExceptionally(Endpoint.closedException());
+        if (fd.isClosed()) {
+            result.completeExceptionally(GuardedFd.closedException());
             return result;
         }
         lane.submit(() -> {
@@ -67,23 +74,26 @@ public final class ReaderHandle<T> extends HandleEnd<T> implements PipeReader<T>
      */
     private T receive(long deadline, CompletableFuture<T> target) throws InterruptedException, TimeoutException {
         if (deadline == Readiness.NO_DEADLINE) {
-            endpoint.acquire();
-        } else if (!endpoint.acquire(deadline)) {
+            fd.acquire();
+        } else if (!fd.acquire(deadline)) {
             throw new TimeoutException("no message began to arrive in time");
         }
         try {
             Object[] kept = returned.poll();
             @SuppressWarnings("unchecked")
-            T message = kept != null ? (T) kept[0] : codec.decode(frames.next(endpoint, deadline));
+            T message = kept != null ? (T) kept[0] : codec.decode(frames.next(deadline));
             if (target != null && !target.complete(message)) {
                 returned.addFirst(new Object[] {message});
             }
             return message;
+        } catch (PeerClosedException e) {
+            throw fd.failure(e);
         } catch (ProtocolException e) {
-            endpoint.close(); // the stream can no longer be trusted
-            throw e;
+            RuntimeException failure = fd.failure(e);
+            fd.close(); // the stream can no longer be trusted
+            throw failure;
         } finally {
-            endpoint.release();
+            fd.release();
         }
     }
 }

@@ -1,29 +1,31 @@
 package dev.jipc.internal.pipe;
 
 import dev.jipc.Codec;
-import dev.jipc.PipeOptions;
 import dev.jipc.FrameTooLargeException;
+import dev.jipc.PeerClosedException;
+import dev.jipc.PipeOptions;
 import dev.jipc.PipeWriter;
 import dev.jipc.internal.frame.FrameWriter;
 import java.io.Serial;
 import java.util.concurrent.CompletableFuture;
 
-/** The writing end of a pipe: messages encoded by the codec, written whole by {@link FrameWriter}. */
-public final class WriterHandle<T> extends HandleEnd<T> implements PipeWriter<T> {
+/** The writing end of a pipe, as a {@link PipeWriter}: messages encoded by the codec, written whole by {@link FrameWriter}. */
+public final class WriterHandle<T> extends OneWayHandle<T> implements PipeWriter<T> {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** Writes the fd; used under its lock. */
     private final transient FrameWriter frames;
 
     public WriterHandle(int fd, Codec<T> codec, PipeOptions options) {
         super(fd, codec, options);
-        this.frames = new FrameWriter(fd, options);
+        this.frames = new FrameWriter(this.fd.number, this.fd, options);
     }
 
     @Override
     public void put(T message) throws InterruptedException {
-        if (endpoint.isClosed()) {
-            throw Endpoint.closedException();
+        if (fd.isClosed()) {
+            throw GuardedFd.closedException();
         }
         send(encode(message));
     }
@@ -33,8 +35,8 @@ public final class WriterHandle<T> extends HandleEnd<T> implements PipeWriter<T>
         CompletableFuture<Void> result = new CompletableFuture<>();
         byte[] payload;
         try {
-            if (endpoint.isClosed()) {
-                throw Endpoint.closedException();
+            if (fd.isClosed()) {
+                throw GuardedFd.closedException();
             }
             payload = encode(message); // now, so the message is taken as it is at the call
         } catch (RuntimeException e) {
@@ -66,11 +68,13 @@ public final class WriterHandle<T> extends HandleEnd<T> implements PipeWriter<T>
     }
 
     private void send(byte[] payload) throws InterruptedException {
-        endpoint.acquire();
+        fd.acquire();
         try {
-            frames.write(payload, endpoint);
+            frames.write(payload);
+        } catch (PeerClosedException e) {
+            throw fd.failure(e);
         } finally {
-            endpoint.release();
+            fd.release();
         }
     }
 }

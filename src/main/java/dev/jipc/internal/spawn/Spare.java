@@ -3,6 +3,8 @@ package dev.jipc.internal.spawn;
 import dev.jipc.ChildProcess;
 import dev.jipc.Handle;
 import dev.jipc.internal.child.SpareProtocol;
+import dev.jipc.internal.frame.NonBlockingIo;
+import dev.jipc.internal.frame.Readiness;
 import dev.jipc.internal.pipe.HandleTransfer;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.Posix;
@@ -10,6 +12,7 @@ import dev.jipc.internal.posix.Sockets;
 import dev.jipc.internal.reactor.Reactor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A child JVM booted ahead of its task, as the parent sees it: the child and the parent's end of
@@ -52,7 +55,7 @@ final class Spare {
         byte[] message = SpareProtocol.message(task.bytes(), task.fds().length);
         long sent;
         while ((sent = Sockets.send(control, message, 0, message.length, task.fds())) == -Posix.EAGAIN) {
-            await(Posix.POLLOUT);
+            Reactor.get().await(control, Posix.POLLOUT).join();
         }
         if (sent < 0) { // EPIPE, ECONNRESET: it died since it said READY
             Posix.close(control);
@@ -64,48 +67,41 @@ final class Spare {
             JavaLauncher.outlivesUs(child);
         }
         try (Arena arena = Arena.ofConfined()) {
-            CallState state = new CallState(arena);
-            if (writeRest(state, message, (int) sent)) {
-                awaitTaken(state, arena.allocate(1));
+            NonBlockingIo io = NonBlockingIo.forStream(control, new ControlReadiness());
+            int offset = (int) sent;
+            int n = 1;
+            while (offset < message.length && n > 0) {
+                n = io.write(message, offset, message.length - offset, false);
+                offset += Math.max(0, n);
+            }
+            if (n > 0) {
+                io.read(arena.allocate(1), 1, Readiness.NO_DEADLINE); // TAKEN, or the end of a spare that died
             } // else it died while taking: its exit status says why, as a cold child's would
+        } catch (InterruptedException | TimeoutException e) {
+            throw new AssertionError("an uninterruptible wait without a deadline ended early", e);
         } finally {
             Posix.close(control);
         }
         return child;
     }
 
-    /** @return false if the child went away first */
-    private boolean writeRest(CallState state, byte[] message, int offset) {
-        while (offset < message.length) {
-            long n = Posix.write(state, control, message, offset, message.length - offset);
-            if (n == -Posix.EAGAIN) {
-                await(Posix.POLLOUT);
-            } else if (n == -Posix.EINTR) {
-                continue;
-            } else if (n < 0) {
-                return false;
-            } else {
-                offset += (int) n;
-            }
+    /** Parks the taker on the reactor; the wait completes before the socket is closed. */
+    private final class ControlReadiness implements Readiness {
+        @Override
+        public boolean await(short events, long deadline, boolean interruptible) {
+            Reactor.get().await(control, events).join();
+            return true;
         }
-        return true;
-    }
 
-    /** Waits for TAKEN, or the end of file of a spare that died on the way. */
-    private void awaitTaken(CallState state, MemorySegment word) {
-        while (true) {
-            long n = Posix.read(state, control, word, 1);
-            if (n == -Posix.EAGAIN) {
-                await(Posix.POLLIN);
-            } else if (n != -Posix.EINTR) {
-                return;
-            }
+        @Override
+        public boolean isClosed() {
+            return false;
         }
-    }
 
-    /** Parks until the control socket is ready; the wait completes before the socket is closed. */
-    private void await(short events) {
-        Reactor.get().await(control, events).join();
+        @Override
+        public boolean isHeldByCurrentThread() {
+            return true; // only the taker uses the socket once the spare is TAKEN
+        }
     }
 
     /**

@@ -38,6 +38,25 @@ class FrameProtocolTest {
         }
     }
 
+    /** Writes {@code bytes} whole into a pipe smaller than they are, waiting while it is full. */
+    private static void writeRawAsTheReaderDrains(Pipe<?> pipe, byte[] bytes) throws InterruptedException {
+        int fd = ((WriterHandle<?>) pipe.writer()).fd();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            CallState state = new CallState(arena);
+            for (long done = 0; done < bytes.length; ) {
+                long n = Posix.write(state, fd, s.asSlice(done), bytes.length - done);
+                if (n > 0) {
+                    done += n;
+                } else {
+                    assertEquals(-Posix.EAGAIN, n);
+                    Thread.sleep(1);
+                }
+            }
+        }
+    }
+
     private static byte[] header(int length) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = arena.allocate(FrameHeader.SIZE);
@@ -152,10 +171,7 @@ class FrameProtocolTest {
             assertInstanceOf(InterruptedException.class, outcome.get(10, TimeUnit.SECONDS));
 
             CompletableFuture<byte[]> whole = pipe.reader().getAsync();
-            for (int off = 30_000; off < frame.length; off += 50_000) { // each fits the empty pipe
-                writeRaw(pipe, Arrays.copyOfRange(frame, off, Math.min(frame.length, off + 50_000)));
-                Thread.sleep(20); // the reader drains the pipe before the next write
-            }
+            writeRawAsTheReaderDrains(pipe, Arrays.copyOfRange(frame, 30_000, frame.length));
             assertArrayEquals(payload, whole.get(10, TimeUnit.SECONDS));
         }
     }

@@ -13,21 +13,36 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One fd of a handle and the rules for using and closing it. Operations hold {@link #lock} from
- * start to end, which keeps frames whole; {@link #close} may come from any thread at any time: it
- * wakes the operation parked on the fd, and the fd itself is closed by whoever holds the lock last,
- * so no thread ever reads or writes an fd number that was closed (and maybe reused) under it.
+ * One fd that threads share, and the rules for using and closing it; handles ({@link OneWayHandle})
+ * and a child's stdio streams are built on it. An operation holds {@link #lock} from start to end,
+ * which keeps frames whole; {@link #close} may come from any thread at any time: it ends the
+ * operation's wait or spin, and the fd itself is closed by whoever holds the lock last, so no
+ * thread ever reads or writes an fd number that was closed (and maybe reused) under it.
+ *
+ * <pre>
+ * state    closed lock  fd      then
+ * open     no     free  open    acquire: busy; close: closed, fd closed at once
+ * busy     no     held  open    the operation may spin or park (parked is set meanwhile);
+ *                               release: open; close: closing
+ * closing  yes    held  open    the wait or spin ends with HandleClosedException, and so does a
+ *                               failure the close caused (EOF, EPIPE: see failure); release: closed
+ * closed   yes    free  closed  acquire throws HandleClosedException; final
+ * retired  no     any   closed  closeFdNow by an operation that never uses the fd again (a drained stream)
+ * </pre>
+ * The peer closing its end is no state here: an operation sees end of file or EPIPE and reports
+ * it; the fd stays open until closed on this side. {@link #poke}, in any state, makes every later
+ * wait return at once.
  */
-final class Endpoint implements Readiness {
-    /** The fd; closed at most once, under {@link #lock}. */
-    final int fd;
+final class GuardedFd implements Readiness {
+    /** The fd's number; closed at most once, under {@link #lock}. */
+    final int number;
     /** Held for a whole operation; fair, so waiting callers are served in turn. */
     private final ReentrantLock lock = new ReentrantLock(true);
-    /** Set by {@link #close}; never cleared. */
+    /** Set by {@link #shut}; never cleared. */
     private volatile boolean closed;
-    /** Whether {@link #fd} was closed; guarded by {@link #lock}. */
+    /** Whether {@link #number} was closed; guarded by {@link #lock}. */
     private boolean fdClosed;
-    /** The reactor wait of the lock holder, so that close can end it; null when not parked. */
+    /** The reactor wait of the lock holder, so that close can end it; null when not parked. Set by the lock holder. */
     private volatile CompletableFuture<Integer> parked;
     /**
      * Whether the reactor may still poll this fd, so that closing it must make the reactor forget
@@ -38,26 +53,35 @@ final class Endpoint implements Readiness {
     /** Set by {@link #poke}: waits end at once from then on, and the waiter re-examines its state. */
     private volatile boolean poked;
 
-    Endpoint(int fd) {
-        this.fd = fd;
+    GuardedFd(int number) {
+        this.number = number;
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return closed;
     }
 
-    /** @return whether an operation holds or waits for this end */
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    /** @return whether an operation holds or waits for this fd */
     boolean isBusy() {
         return lock.isLocked() || lock.hasQueuedThreads();
     }
 
+    /** Starts an operation: open to busy. */
     void acquire() throws InterruptedException {
+        assert !lock.isHeldByCurrentThread() : "operations on one fd do not nest";
         lock.lockInterruptibly();
         checkOpen();
     }
 
     /** @return false if the lock did not come free before {@code deadline} */
     boolean acquire(long deadline) throws InterruptedException {
+        assert !lock.isHeldByCurrentThread() : "operations on one fd do not nest";
         if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
             return false;
         }
@@ -72,7 +96,9 @@ final class Endpoint implements Readiness {
         }
     }
 
+    /** Ends an operation: busy to open, or closing to closed. */
     void release() {
+        assert lock.isHeldByCurrentThread();
         lock.unlock();
         // A close that found the lock held left the fd to us (see close()).
         if (closed && lock.tryLock()) {
@@ -82,6 +108,15 @@ final class Endpoint implements Readiness {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * What an operation that failed with {@code e} throws: {@link HandleClosedException} if this
+     * fd was closed meanwhile, for then the close may well be the failure's cause (Pipe.close
+     * closes the peer too, which the operation sees as end of file or EPIPE).
+     */
+    RuntimeException failure(RuntimeException e) {
+        return closed ? new HandleClosedException("the handle is closed", e) : e;
     }
 
     /**
@@ -101,21 +136,14 @@ final class Endpoint implements Readiness {
         return lock.tryLock();
     }
 
-    /** Closes the fd now, the handle staying open; the caller holds the lock and never uses the fd again. */
+    /** Closes the fd now, the handle staying open (retired); the caller never uses the fd again. */
     void closeFdNow() {
         closeFd();
     }
 
-    /** Idempotent; wakes a parked operation with HandleClosedException. */
+    /** Closes this fd: {@link #shut}, then the fd itself at once if no operation holds it. Idempotent. */
     void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        CompletableFuture<Integer> p = parked;
-        if (p != null) {
-            p.cancel(false); // withdraws the interest too
-        }
+        shut();
         if (lock.tryLock()) {
             try {
                 closeFd();
@@ -125,22 +153,49 @@ final class Endpoint implements Readiness {
         }
     }
 
-    /** Closes the fd once; the caller holds the lock. */
+    /**
+     * The first half of {@link #close}: marks this fd closed and ends the operation's wait, but
+     * leaves the fd open. Closing several fds together (a pipe's two ends) shuts them all first,
+     * so that no operation on one sees the others' close as its peer's.
+     */
+    void shut() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<Integer> p = parked;
+        if (p != null) {
+            p.cancel(false); // withdraws the interest too
+        }
+    }
+
+    /** Closes the fd once. */
     private void closeFd() {
+        assert lock.isHeldByCurrentThread();
         if (!fdClosed) {
             fdClosed = true;
             if (polled) {
-                Reactor.get().forget(fd);
+                Reactor.get().forget(number);
             }
-            Posix.close(fd);
+            Posix.close(number);
         }
     }
 
     @Override
-    public void await(short events, long deadline, boolean interruptible)
+    public boolean await(short events, long deadline, boolean interruptible)
             throws InterruptedException, TimeoutException {
+        assert lock.isHeldByCurrentThread() : "only the operation holding the fd parks on it";
+        if (closed) {
+            throw closedException();
+        }
+        if (poked) {
+            return false;
+        }
+        if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+            throw new TimeoutException("the deadline passed");
+        }
         polled = true;
-        CompletableFuture<Integer> ready = Reactor.get().await(fd, events);
+        CompletableFuture<Integer> ready = Reactor.get().await(number, events);
         parked = ready;
         boolean interrupted = false;
         try {
@@ -174,6 +229,7 @@ final class Endpoint implements Readiness {
         if (closed) {
             throw closedException();
         }
+        return !poked;
     }
 
     static HandleClosedException closedException() {
