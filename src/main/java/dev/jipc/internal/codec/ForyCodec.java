@@ -152,6 +152,9 @@ public final class ForyCodec<T> implements Codec<T> {
                     .requireClassRegistration(false)
                     .suppressClassRegistrationWarnings(true)
                     .withRefTracking(true)
+                    // Fory's uncompressed string reader makes a String of any 2-bit coder on the wire,
+                    // and a String of coder 3 crashes the JVM; the compressed one refuses it.
+                    .withStringCompressed(true)
                     .withTypeChecker(gate)
                     .withSerializerFactory((resolver, type) -> refuses(gate, type)
                             ? new RefusingSerializer(resolver.getConfig(), type) : null)

@@ -1,7 +1,5 @@
 package dev.jipc.internal.codec;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * A class no codec under test allows: frames name it, and its static initializer must never run
  * in this class's loader. Tests name it by {@link #NAME} only and build frames from a copy defined
@@ -13,14 +11,5 @@ public record Canary(int value) {
 
     static {
         CanaryWitness.initializations.incrementAndGet();
-    }
-}
-
-/** Counts the runs of {@link Canary}'s static initializer in this class's loader. */
-final class CanaryWitness {
-    static final String NAME = "dev.jipc.internal.codec.CanaryWitness";
-    static final AtomicInteger initializations = new AtomicInteger();
-
-    private CanaryWitness() {
     }
 }

@@ -331,6 +331,31 @@ class ForyCodecTest {
         return least;
     }
 
+    /**
+     * Found by {@link ForyDecodeFuzzTest}: a string header whose coder bits are 3 (neither Latin-1,
+     * UTF-16 nor UTF-8) used to become a String the JDK's code cannot handle (its length read as
+     * a quarter of its bytes); once compiled, code comparing such strings crashed the JVM.
+     */
+    @Test
+    void aStringWithAnUnknownCoderIsRefused() {
+        Codec<Object> codec = Codec.fory();
+        byte[] frame = codec.encode("hellohello");
+        int text = indexOf(frame, "hellohello".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertTrue(text > 0, "no Latin-1 string in the frame");
+        frame[text - 1] |= 0b11; // the header before the bytes: size << 2 | coder
+        byte[] corrupt = frame;
+        assertThrows(CodecException.class, () -> codec.decode(corrupt));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Defines exactly the named classes itself, from the parent's class files; delegates the rest. */
     static final class ChildFirstLoader extends ClassLoader {
         private final Set<String> isolated;
