@@ -25,6 +25,8 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -238,6 +240,120 @@ class ForyCodecTest {
         assertEquals(1, PoisonWitness.initializations.get(), "foryTrusted() initialized the app loader's Poison");
         assertEquals(1, PoisonWitness.readObjects.get(), "foryTrusted() ran Poison's readObject");
         assertEquals(1234, ((Poison) decoded).value);
+    }
+
+    // ---------------------------------------------------------------- refusals leave nothing behind
+
+    /** A frame {@code Codec.fory()} refuses, and the class it must name in the refusal. */
+    record RefusedFrame(String refusedClass, byte[] frame) { }
+
+    /** One frame per way Fory meets a refused class on decode: by name, nested, as an array, built in. */
+    static List<RefusedFrame> refusedFrames() {
+        return List.of(
+                new RefusedFrame(Canary.NAME, CanaryFrames.encode(c -> c)),
+                new RefusedFrame(Canary.NAME, CanaryFrames.encode(c -> new ArrayList<>(List.of("x", Map.of("k", c))))),
+                new RefusedFrame(Canary.NAME, CanaryFrames.encode(c -> {
+                    Object[] array = (Object[]) java.lang.reflect.Array.newInstance(c.getClass(), 1);
+                    array[0] = c;
+                    return array;
+                })),
+                new RefusedFrame(Stranger.class.getName(), Codec.foryTrusted().encode(new Stranger(5))),
+                new RefusedFrame(Date.class.getName(), Codec.foryTrusted().encode(List.of(new Date(0)))));
+    }
+
+    /** Has {@code codec} refuse {@code count} frames, taking them in turn. */
+    private static void refuse(Codec<Object> codec, List<RefusedFrame> frames, int count) {
+        for (int i = 0; i < count; i++) {
+            byte[] frame = frames.get(i % frames.size()).frame();
+            assertThrows(CodecException.class, () -> codec.decode(frame));
+        }
+    }
+
+    /** Issue 10, bug 4: each refusal used to rebuild the Fory pool (and leak its Config for good). */
+    @Test
+    void refusalsBuildNoForyInstances() {
+        List<RefusedFrame> frames = refusedFrames();
+        Codec<Object> codec = Codec.fory();
+        refuse(codec, frames, frames.size());
+        assertThrows(CodecException.class, () -> codec.encode(new Stranger(0)));
+        int built = ForyCodec.poolsBuilt();
+        refuse(codec, frames, 500);
+        for (int i = 0; i < 100; i++) {
+            int value = i;
+            assertThrows(CodecException.class, () -> codec.encode(new Stranger(value)));
+            assertThrows(CodecException.class, () -> codec.encode(Map.of("k", new Date(value))));
+        }
+        assertEquals(built, ForyCodec.poolsBuilt(), "refusals built new Fory pools");
+    }
+
+    /** Issue 10, bug 4: 20,000 refused frames used to keep about 4.8 MB (a Config each) for good. */
+    @Test
+    void refusedFramesLeaveTheHeapAsItWas() {
+        List<RefusedFrame> frames = refusedFrames();
+        Codec<Object> codec = Codec.fory();
+        refuse(codec, frames, 2_000); // whatever Fory caches once is cached now
+        long before = heapAfterGc();
+        refuse(codec, frames, 20_000);
+        long grown = heapAfterGc() - before;
+        assertTrue(grown < 1024 * 1024, () -> "20,000 refused frames kept " + grown + " bytes of heap");
+    }
+
+    @Test
+    void aRefusedClassStaysRefusedAfterThousandsOfRefusals() {
+        List<RefusedFrame> frames = refusedFrames();
+        Codec<Object> codec = Codec.fory();
+        refuse(codec, frames, 5_000);
+        for (int i = 0; i < 1_000; i++) {
+            int value = i;
+            assertThrows(CodecException.class, () -> codec.encode(new Stranger(value)));
+        }
+        for (RefusedFrame f : frames) {
+            CodecException e = assertThrows(CodecException.class, () -> codec.decode(f.frame()));
+            assertTrue(e.getMessage().contains(f.refusedClass() + ":"), e.getMessage());
+            assertTrue(e.getMessage().contains("Codec.fory("), e.getMessage());
+        }
+        CodecException e = assertThrows(CodecException.class, () -> codec.encode(List.of(new Stranger(1))));
+        assertTrue(e.getMessage().contains(Stranger.class.getName() + ":"), e.getMessage());
+        assertEquals(0, CanaryWitness.initializations.get(), "refused, yet Canary's static initializer ran");
+        Object fine = List.of("still", Map.of("fine", 1));
+        assertEquals(fine, codec.decode(codec.encode(fine)));
+        Codec<Object> allowing = Codec.fory(Stranger.class);
+        assertEquals(new Stranger(5), allowing.decode(frames.get(3).frame()));
+    }
+
+    private static long heapAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
+        }
+        return least;
+    }
+
+    /**
+     * Found by {@link ForyDecodeFuzzTest}: a string header whose coder bits are 3 (neither Latin-1,
+     * UTF-16 nor UTF-8) used to become a String the JDK's code cannot handle (its length read as
+     * a quarter of its bytes); once compiled, code comparing such strings crashed the JVM.
+     */
+    @Test
+    void aStringWithAnUnknownCoderIsRefused() {
+        Codec<Object> codec = Codec.fory();
+        byte[] frame = codec.encode("hellohello");
+        int text = indexOf(frame, "hellohello".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertTrue(text > 0, "no Latin-1 string in the frame");
+        frame[text - 1] |= 0b11; // the header before the bytes: size << 2 | coder
+        byte[] corrupt = frame;
+        assertThrows(CodecException.class, () -> codec.decode(corrupt));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Defines exactly the named classes itself, from the parent's class files; delegates the rest. */
