@@ -9,6 +9,7 @@ import dev.jipc.Jipc;
 import dev.jipc.Pipe;
 import dev.jipc.PipeReader;
 import dev.jipc.PipeWriter;
+import dev.jipc.internal.codec.ForyCodec;
 import dev.jipc.internal.pipe.HandleTransfer;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
@@ -91,6 +92,7 @@ public final class Training {
         Posix.linkPipeCalls();
         Sockets.link();
         Processes.getppid();
+        ForyCodec.warmUp();
         restoreTask();
         stream(Jipc.pipe(Codec.raw()), i -> new byte[i % 64 == 0 ? 64_000 : 64], rawFrames);
         stream(Jipc.pipe(), Training::sampleValue, objectFrames);
