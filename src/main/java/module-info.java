@@ -9,10 +9,13 @@
  * jar's manifest may say {@code Enable-Native-Access: ALL-UNNAMED} instead). A child JVM started by
  * {@code Jipc.startProcess} runs on the same path, with the same modules resolved.
  *
- * <p>{@code Codec.fory} and {@code Codec.foryTrusted} encode your own classes with Apache Fory,
- * which reads and writes their fields reflectively: a module whose types travel through a pipe
- * opens their packages to {@code org.apache.fory.core}, for instance
- * {@code opens com.example.messages to org.apache.fory.core;}.
+ * <p>On the module path, {@code Codec.fory} and {@code Codec.foryTrusted} need two things of the
+ * application, both for Apache Fory, which generates a serializer class for each of your message
+ * types: the packages of those types are exported ({@code exports com.example.messages;}: the
+ * generated classes live in an unnamed module), and, on JDK 25 and later, the JVM runs with
+ * {@code --add-opens=java.base/java.lang.invoke=org.apache.fory.core}. A child started by
+ * {@code Jipc.startProcess} gets the same flags. {@code Codec.raw()} and {@code Codec.of} need
+ * neither.
  */
 module dev.jipc {
     requires org.apache.fory.core;
