@@ -24,27 +24,43 @@ public record ChildOptions(String name, boolean daemon, List<String> jvmOptions,
         environment = environment == null ? null : Map.copyOf(environment);
     }
 
-    /** @return name null, not daemon, no extra JVM options, inherited environment */
+    /** {@return name null, not daemon, no extra JVM options, inherited environment} */
     public static ChildOptions defaults() {
         return new ChildOptions(null, false, List.of(), null);
     }
 
-    /** @param name the name, or null for {@code Process-N} @return a copy with it */
+    /**
+     * {@return a copy with this name}
+     *
+     * @param name the name, or null for {@code Process-N}
+     */
     public ChildOptions withName(String name) {
         return new ChildOptions(name, daemon, jvmOptions, environment);
     }
 
-    /** @param daemon whether the child dies with this JVM @return a copy with it */
+    /**
+     * {@return a copy with this daemon flag}
+     *
+     * @param daemon whether the child dies with this JVM
+     */
     public ChildOptions withDaemon(boolean daemon) {
         return new ChildOptions(name, daemon, jvmOptions, environment);
     }
 
-    /** @param options the extra JVM options, replacing any given before @return a copy with them */
+    /**
+     * {@return a copy with these extra JVM options}
+     *
+     * @param options the extra JVM options, replacing any given before
+     */
     public ChildOptions withJvmOptions(String... options) {
         return new ChildOptions(name, daemon, List.of(options), environment);
     }
 
-    /** @param environment the whole environment, or null to inherit @return a copy with it */
+    /**
+     * {@return a copy with this environment}
+     *
+     * @param environment the whole environment, or null to inherit
+     */
     public ChildOptions withEnvironment(Map<String, String> environment) {
         return new ChildOptions(name, daemon, jvmOptions, environment);
     }

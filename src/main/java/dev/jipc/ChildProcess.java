@@ -20,19 +20,19 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface ChildProcess extends AutoCloseable {
 
-    /** @return the child's process id */
+    /** {@return the child's process id} */
     long pid();
 
-    /** @return the name given in the options, else {@code Process-N}; a subprocess's program */
+    /** {@return the name given in the options, else {@code Process-N}; a subprocess's program} */
     String name();
 
-    /** @return whether the child is killed when this JVM exits */
+    /** {@return whether the child is killed when this JVM exits} */
     boolean isDaemon();
 
-    /** @return whether the child has not been reaped yet */
+    /** {@return whether the child has not been reaped yet} */
     boolean isAlive();
 
-    /** @return empty while running; the exit code, or minus the signal that killed it */
+    /** {@return empty while running; the exit code, or minus the signal that killed it} */
     OptionalInt exitCode();
 
     /**
@@ -73,7 +73,7 @@ public interface ChildProcess extends AutoCloseable {
      */
     void signal(int signal);
 
-    /** @return a future completed once, when the child is reaped; never by a thread per child */
+    /** {@return a future completed once, when the child is reaped; never by a thread per child} */
     CompletableFuture<ExitStatus> onExit();
 
     /**

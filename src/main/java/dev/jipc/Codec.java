@@ -22,6 +22,8 @@ import dev.jipc.internal.codec.RawCodec;
 public interface Codec<T> extends java.io.Serializable {
 
     /**
+     * Encodes a message into the payload of one frame.
+     *
      * @param value the message
      * @return its payload
      * @throws CodecException if the value cannot be encoded
@@ -29,6 +31,8 @@ public interface Codec<T> extends java.io.Serializable {
     byte[] encode(T value);
 
     /**
+     * Decodes the payload of one frame.
+     *
      * @param bytes a payload produced by {@link #encode} (possibly in another process)
      * @return the message
      * @throws CodecException if the payload cannot be decoded

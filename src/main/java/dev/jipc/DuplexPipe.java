@@ -41,12 +41,12 @@ public final class DuplexPipe<T> implements AutoCloseable {
                 new WriterHandle<>(back[1], codec, options));
     }
 
-    /** @return one end */
+    /** {@return one end} */
     public DuplexHandle<T> first() {
         return first;
     }
 
-    /** @return the other end */
+    /** {@return the other end} */
     public DuplexHandle<T> second() {
         return second;
     }

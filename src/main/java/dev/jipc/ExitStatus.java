@@ -12,7 +12,7 @@ package dev.jipc;
  */
 public sealed interface ExitStatus {
 
-    /** @return the exit code, or minus the signal number (multiprocessing's convention) */
+    /** {@return the exit code, or minus the signal number (multiprocessing's convention)} */
     int exitCode();
 
     /**

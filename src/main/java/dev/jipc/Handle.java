@@ -9,7 +9,7 @@ package dev.jipc;
  */
 public interface Handle extends AutoCloseable, java.io.Serializable {
 
-    /** @return whether {@link #close()} was called on this side (or the handle was handed to a child) */
+    /** {@return whether {@link #close()} was called on this side (or the handle was handed to a child)} */
     boolean isClosed();
 
     /**

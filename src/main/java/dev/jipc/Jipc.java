@@ -37,6 +37,8 @@ public final class Jipc {
     }
 
     /**
+     * Creates a pipe with the default codec, {@link Codec#fory(Class[])}.
+     *
      * @param <T> the message type
      * @return a new pipe with {@link Codec#fory(Class[])} and a 256 MiB frame limit
      */
@@ -45,6 +47,8 @@ public final class Jipc {
     }
 
     /**
+     * Creates a pipe with {@code codec}.
+     *
      * @param codec how messages become bytes
      * @param <T> the message type
      * @return a new pipe with a 256 MiB frame limit
@@ -54,6 +58,8 @@ public final class Jipc {
     }
 
     /**
+     * Creates a pipe with {@code codec} and a frame limit.
+     *
      * @param codec how messages become bytes
      * @param maxFrameBytes the largest encoded payload either end accepts; travels with a handle
      * @param <T> the message type
@@ -65,6 +71,8 @@ public final class Jipc {
     }
 
     /**
+     * Creates a pipe with {@code codec}, tuned by {@code options}.
+     *
      * @param codec how messages become bytes
      * @param options frame limit, spin before parking, pipe buffer growth
      * @param <T> the message type
@@ -75,6 +83,8 @@ public final class Jipc {
     }
 
     /**
+     * Creates a duplex pipe with the default codec, {@link Codec#fory(Class[])}.
+     *
      * @param <T> the message type
      * @return a new duplex pipe with {@link Codec#fory(Class[])} and a 256 MiB frame limit
      */
@@ -83,6 +93,8 @@ public final class Jipc {
     }
 
     /**
+     * Creates a duplex pipe with {@code codec}.
+     *
      * @param codec how messages become bytes
      * @param <T> the message type
      * @return a new duplex pipe with a 256 MiB frame limit
@@ -92,6 +104,8 @@ public final class Jipc {
     }
 
     /**
+     * Creates a duplex pipe with {@code codec} and a frame limit.
+     *
      * @param codec how messages become bytes
      * @param maxFrameBytes the largest encoded payload accepted; travels with a handle
      * @param <T> the message type
@@ -103,6 +117,8 @@ public final class Jipc {
     }
 
     /**
+     * Creates a duplex pipe with {@code codec}, tuned by {@code options}.
+     *
      * @param codec how messages become bytes
      * @param options frame limit, spin before parking, pipe buffer growth
      * @param <T> the message type

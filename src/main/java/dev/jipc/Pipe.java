@@ -29,12 +29,12 @@ public final class Pipe<T> implements AutoCloseable {
         this.writer = new WriterHandle<>(fds[1], codec, options);
     }
 
-    /** @return the receiving end */
+    /** {@return the receiving end} */
     public PipeReader<T> reader() {
         return reader;
     }
 
-    /** @return the sending end */
+    /** {@return the sending end} */
     public PipeWriter<T> writer() {
         return writer;
     }

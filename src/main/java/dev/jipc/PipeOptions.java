@@ -35,6 +35,8 @@ public record PipeOptions(int maxFrameBytes, Duration spin, int maxPipeBytes) im
     public static final int DEFAULT_MAX_PIPE_BYTES = 1024 * 1024;
 
     /**
+     * Checks the options.
+     *
      * @throws IllegalArgumentException if {@code maxFrameBytes <= 0} or {@code spin} is negative
      */
     public PipeOptions {
@@ -47,22 +49,34 @@ public record PipeOptions(int maxFrameBytes, Duration spin, int maxPipeBytes) im
         }
     }
 
-    /** @return 256 MiB frames, a 20 µs spin, pipes growing up to 1 MiB */
+    /** {@return 256 MiB frames, a 20 µs spin, pipes growing up to 1 MiB} */
     public static PipeOptions defaults() {
         return new PipeOptions(DEFAULT_MAX_FRAME_BYTES, DEFAULT_SPIN, DEFAULT_MAX_PIPE_BYTES);
     }
 
-    /** @param maxFrameBytes the largest payload @return a copy with it */
+    /**
+     * {@return a copy with this frame limit}
+     *
+     * @param maxFrameBytes the largest payload
+     */
     public PipeOptions withMaxFrameBytes(int maxFrameBytes) {
         return new PipeOptions(maxFrameBytes, spin, maxPipeBytes);
     }
 
-    /** @param spin how long to retry before parking @return a copy with it */
+    /**
+     * {@return a copy with this spin}
+     *
+     * @param spin how long to retry before parking
+     */
     public PipeOptions withSpin(Duration spin) {
         return new PipeOptions(maxFrameBytes, spin, maxPipeBytes);
     }
 
-    /** @param maxPipeBytes how far a full pipe may grow @return a copy with it */
+    /**
+     * {@return a copy with this pipe growth limit}
+     *
+     * @param maxPipeBytes how far a full pipe may grow
+     */
     public PipeOptions withMaxPipeBytes(int maxPipeBytes) {
         return new PipeOptions(maxFrameBytes, spin, maxPipeBytes);
     }

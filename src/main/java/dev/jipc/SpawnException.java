@@ -7,12 +7,18 @@ package dev.jipc;
 public class SpawnException extends IpcException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what went wrong and, where it helps, what to do about it */
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong and, where it helps, what to do about it
+     */
     public SpawnException(String message) {
         super(message);
     }
 
     /**
+     * Creates the exception with its cause.
+     *
      * @param message what went wrong and, where it helps, what to do about it
      * @param cause the underlying failure
      */

@@ -40,32 +40,52 @@ public record SpawnOptions(Path directory, Map<String, String> environment,
         environment = environment == null ? null : Map.copyOf(environment);
     }
 
-    /** @return null directory, null environment, stdin PIPE, stdout PIPE, stderr INHERIT */
+    /** {@return null directory, null environment, stdin PIPE, stdout PIPE, stderr INHERIT} */
     public static SpawnOptions defaults() {
         return new SpawnOptions(null, null, Redirect.PIPE, Redirect.PIPE, Redirect.INHERIT);
     }
 
-    /** @param directory the working directory, or null @return a copy with it */
+    /**
+     * {@return a copy with this working directory}
+     *
+     * @param directory the working directory, or null
+     */
     public SpawnOptions withDirectory(Path directory) {
         return new SpawnOptions(directory, environment, stdin, stdout, stderr);
     }
 
-    /** @param environment the whole environment, or null to inherit @return a copy with it */
+    /**
+     * {@return a copy with this environment}
+     *
+     * @param environment the whole environment, or null to inherit
+     */
     public SpawnOptions withEnvironment(Map<String, String> environment) {
         return new SpawnOptions(directory, environment, stdin, stdout, stderr);
     }
 
-    /** @param redirect what stdin is @return a copy with it */
+    /**
+     * {@return a copy with this stdin redirect}
+     *
+     * @param redirect what stdin is
+     */
     public SpawnOptions withStdin(Redirect redirect) {
         return new SpawnOptions(directory, environment, redirect, stdout, stderr);
     }
 
-    /** @param redirect what stdout is @return a copy with it */
+    /**
+     * {@return a copy with this stdout redirect}
+     *
+     * @param redirect what stdout is
+     */
     public SpawnOptions withStdout(Redirect redirect) {
         return new SpawnOptions(directory, environment, stdin, redirect, stderr);
     }
 
-    /** @param redirect what stderr is @return a copy with it */
+    /**
+     * {@return a copy with this stderr redirect}
+     *
+     * @param redirect what stderr is
+     */
     public SpawnOptions withStderr(Redirect redirect) {
         return new SpawnOptions(directory, environment, stdin, stdout, redirect);
     }

@@ -16,12 +16,12 @@ package dev.jipc;
  */
 public interface Subprocess extends ChildProcess {
 
-    /** @return the child's standard input, or null unless it is {@code PIPE} */
+    /** {@return the child's standard input, or null unless it is {@code PIPE}} */
     java.io.OutputStream stdin();
 
-    /** @return the child's standard output, or null unless it is {@code PIPE} */
+    /** {@return the child's standard output, or null unless it is {@code PIPE}} */
     java.io.InputStream stdout();
 
-    /** @return the child's standard error, or null unless it is {@code PIPE} */
+    /** {@return the child's standard error, or null unless it is {@code PIPE}} */
     java.io.InputStream stderr();
 }
