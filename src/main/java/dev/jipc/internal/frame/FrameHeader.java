@@ -33,7 +33,8 @@ public final class FrameHeader {
         return length;
     }
 
-    static void write(MemorySegment to, long offset, int length) {
+    /** Writes the header of a {@code length}-byte payload at {@code offset}. */
+    public static void write(MemorySegment to, long offset, int length) {
         to.set(INT, offset, length);
         to.set(INT, offset + 4, length ^ CHECK);
     }
@@ -42,7 +43,7 @@ public final class FrameHeader {
      * @return the payload length announced at {@code offset}
      * @throws ProtocolException if the header is corrupt or announces more than {@code maxFrameBytes}
      */
-    static int read(MemorySegment from, long offset, int maxFrameBytes) {
+    public static int read(MemorySegment from, long offset, int maxFrameBytes) {
         int length = from.get(INT, offset);
         int check = from.get(INT, offset + 4);
         if ((length ^ CHECK) != check) {

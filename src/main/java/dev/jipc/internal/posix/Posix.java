@@ -272,6 +272,11 @@ public final class Posix {
         fcntl(fd, Libc.F_SETFL(), fcntl(fd, Libc.F_GETFL(), 0) | O_NONBLOCK);
     }
 
+    /** @return a new fd for what {@code fd} refers to, close-on-exec (F_DUPFD_CLOEXEC) */
+    public static int dup(int fd) {
+        return fcntl(fd, Libc.F_DUPFD_CLOEXEC(), 0);
+    }
+
     /** Sets FD_CLOEXEC on {@code fd}. */
     public static void setCloseOnExec(int fd) {
         fcntl(fd, Libc.F_SETFD(), Libc.FD_CLOEXEC());

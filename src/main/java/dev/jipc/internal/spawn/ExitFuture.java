@@ -20,13 +20,14 @@ import java.util.function.Function;
  * dependent stage is registered as its async variant on a virtual thread, so user code never
  * runs on the reactor nor on a joiner. This future's own completion, which the JDK's
  * combinators ({@code allOf}, {@code anyOf}) observe, is relayed by a virtual thread as well.
+ * A pool task's future is one too ({@link PoolFuture}).
  */
-final class ExitFuture<T> extends CompletableFuture<T> {
+class ExitFuture<T> extends CompletableFuture<T> {
     /** Runs user callbacks: one virtual thread each. */
     static final Executor CALLBACKS = task -> Thread.ofVirtual().name("jipc-exit-callback").start(task);
 
-    /** The child's exit future, completed by whoever reaps it. */
-    private final CompletableFuture<T> source;
+    /** The child's exit future, completed by whoever reaps it (a pool task's result, see {@link PoolFuture}). */
+    final CompletableFuture<T> source;
 
     ExitFuture(CompletableFuture<T> source) {
         this.source = source;
