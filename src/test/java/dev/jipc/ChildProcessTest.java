@@ -295,6 +295,7 @@ class ChildProcessTest {
     }
 
     @Test
+    @Timeout(value = 900, unit = TimeUnit.SECONDS) // 200 JVM starts: about a minute on a quiet 2-core machine, 5 under load
     void twoHundredStartAndJoinCyclesLeaveTheFdCountUnchanged() throws Exception {
         Jipc.startProcess(() -> { }).join(); // warm-up: reactor, spawner threads
         long before = TestSupport.openFds();
