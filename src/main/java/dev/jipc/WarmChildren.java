@@ -48,6 +48,8 @@ public final class WarmChildren implements AutoCloseable {
     }
 
     /**
+     * Keeps {@code spares} spares ready, started with the default options.
+     *
      * @param spares how many spares to keep ready; 0 keeps none (every start is cold)
      * @return warm children with {@link ChildOptions#defaults()}
      * @throws IllegalArgumentException if {@code spares < 0}
@@ -57,6 +59,9 @@ public final class WarmChildren implements AutoCloseable {
     }
 
     /**
+     * Keeps {@code spares} spares ready, each started with {@code options} (its JVM options, class
+     * path and environment).
+     *
      * @param spares how many spares to keep ready; 0 keeps none
      * @param options how spares start (the name is not used: give it to {@link #startProcess(ChildTask, String)})
      * @return warm children that boot their first spares now, in the background
@@ -94,7 +99,11 @@ public final class WarmChildren implements AutoCloseable {
         return spares.startProcess(task, name);
     }
 
-    /** @return spares booted, trained and waiting now */
+    /**
+     * How many spares wait now; a start takes one of them, and the set refills in the background.
+     *
+     * @return spares booted, trained and waiting now
+     */
     public int ready() {
         return spares.ready();
     }
