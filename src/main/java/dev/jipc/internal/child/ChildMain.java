@@ -2,6 +2,7 @@ package dev.jipc.internal.child;
 
 import dev.jipc.ChildTask;
 import dev.jipc.internal.frame.FrameHeader;
+import dev.jipc.internal.codec.ForyCodec;
 import dev.jipc.internal.pipe.HandleTransfer;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
@@ -23,6 +24,7 @@ public final class ChildMain {
     static final int TASK_FD = 3;
     /** A seam for tests: the linker pauses this long before it restores close-on-exec. */
     private static final long CLOEXEC_DELAY_MILLIS = Long.getLong("jipc.test.cloexecDelayMillis", 0);
+    private static final String FORY_HINT = "+fory";
     /** The last argument of a spare. */
     public static final String SPARE = "spare";
 
@@ -33,15 +35,12 @@ public final class ChildMain {
         int parentPid = Integer.parseInt(args[0]);
         boolean daemon = args[1].equals("daemon");
         boolean spare = args[2].equals(SPARE);
-        if (daemon || spare) { // a spare dies with its parent until it takes a non-daemon task
-            Processes.killMeWhenParentDies();
-            if (Processes.getppid() != parentPid) { // it died before the death signal was armed
-                Runtime.getRuntime().halt(1);
-            }
+        if (daemon || spare) { // a spare dies with its parent while it trains (see SpareMain)
+            dieWithParent(parentPid);
         }
         ChildTask task;
         try {
-            task = spare ? SpareMain.awaitTask(daemon) : coldTask(Integer.parseInt(args[2]));
+            task = spare ? SpareMain.awaitTask(daemon, parentPid) : coldTask(args[2]);
         } catch (Throwable t) {
             System.err.println("jipc: the child could not read its task from the parent");
             t.printStackTrace();
@@ -56,8 +55,31 @@ public final class ChildMain {
         }
     }
 
+    /** Arms the death signal; halts if the parent died before it was armed. */
+    static void dieWithParent(int parentPid) {
+        Processes.killMeWhenParentDies();
+        if (Processes.getppid() != parentPid) {
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /**
+     * A cold child's last argument: how many fds it is handed, and {@code +fory} if a handle of its
+     * task decodes with Fory, which the child then loads while it boots.
+     */
+    public static String coldArgument(int handedFds, boolean fory) {
+        return handedFds + (fory ? FORY_HINT : "");
+    }
+
     /** Reads the task from the bootstrap pipe; its handed fds are on 4, 5, ... */
-    private static ChildTask coldTask(int handedFds) throws Exception {
+    private static ChildTask coldTask(String argument) throws Exception {
+        if (argument.endsWith(FORY_HINT)) {
+            // Fory's classes take longer to load than the JVM takes to boot and read the task:
+            // load them meanwhile, for the task's first message (see ForyCodec.preload).
+            Thread.ofPlatform().daemon().name("jipc-child-fory").start(ForyCodec::preload);
+            argument = argument.substring(0, argument.length() - FORY_HINT.length());
+        }
+        int handedFds = Integer.parseInt(argument);
         int[] handed = new int[handedFds];
         for (int i = 0; i < handedFds; i++) {
             handed[i] = HandleTransfer.FIRST_HANDED_FD + i;

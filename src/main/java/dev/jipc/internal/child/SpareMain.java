@@ -13,16 +13,25 @@ import java.nio.ByteBuffer;
 
 /**
  * A spare's life before its task (see {@link SpareProtocol}): train, say {@link SpareProtocol#READY},
- * wait for the task and its fds, say {@link SpareProtocol#TAKEN}, close the control socket. It runs
- * no user code and holds no fd of its parent's but the control socket until the task arrives.
+ * wait for the task and its fds, close the control socket. It runs no user code and holds no fd of
+ * its parent's but the control socket until the task arrives.
+ *
+ * <p>It dies with its parent while it trains (the death signal), and while it waits (end of file
+ * on the control socket: the signal is disarmed before {@code READY}). So the parent hands a task
+ * over and returns at once: the task's own daemon flag takes effect in the spare, and a
+ * non-daemon task survives a parent that exits, even by SIGKILL, right after handing it over.
  */
 final class SpareMain {
     private SpareMain() {
     }
 
-    static ChildTask awaitTask(boolean daemon) throws Throwable {
+    static ChildTask awaitTask(boolean daemon, int parentPid) throws Throwable {
         Posix.setBlocking(ChildMain.TASK_FD); // the parent's end stays non-blocking; ours waits
         Training.run();
+        Processes.keepRunningWhenParentDies(); // from now on the control socket's end of file says it
+        if (Processes.getppid() != parentPid) { // it died while training, and the signal is on its way
+            Runtime.getRuntime().halt(0);
+        }
         say(SpareProtocol.READY);
         byte[] preamble = new byte[SpareProtocol.PREAMBLE_BYTES];
         Sockets.Received first = Sockets.receive(ChildMain.TASK_FD, preamble, 0, preamble.length, Sockets.MAX_FDS);
@@ -40,10 +49,9 @@ final class SpareMain {
         }
         byte[] task = new byte[length];
         readFully(task, 0, length);
-        if (!daemon) {
-            Processes.keepRunningWhenParentDies(); // a non-daemon task outlives the parent, as a cold one
+        if (daemon) {
+            ChildMain.dieWithParent(parentPid); // as a cold daemon child does; a non-daemon one outlives it
         }
-        say(SpareProtocol.TAKEN);
         Posix.close(ChildMain.TASK_FD);
         return (ChildTask) HandleTransfer.restore(task, fds);
     }

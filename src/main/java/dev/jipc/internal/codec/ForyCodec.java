@@ -71,6 +71,17 @@ public final class ForyCodec<T> implements Codec<T> {
         }
     }
 
+    /**
+     * Loads Fory and builds the pool of {@code Codec.fory()}, with one round trip: what a cold
+     * child's first Fory message would otherwise wait for. A cold child whose handles use Fory runs
+     * it on a thread of its own while it boots; a task that needs the same pool meanwhile waits for
+     * this build instead of repeating it.
+     */
+    public static void preload() {
+        ForyCodec<Object> fory = allowing();
+        fory.decode(fory.encode(1));
+    }
+
     @Override
     public byte[] encode(T value) {
         try {

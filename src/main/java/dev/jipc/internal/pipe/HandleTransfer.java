@@ -6,6 +6,7 @@ import dev.jipc.Handle;
 import dev.jipc.HandleClosedException;
 import dev.jipc.HandleLockedException;
 import dev.jipc.IpcException;
+import dev.jipc.internal.codec.ForyCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,6 +50,14 @@ public final class HandleTransfer {
 
     /** A serialized task and the handles it captured. */
     public record Captured(byte[] bytes, List<Handle> handles, int[] fds) {
+        /** @return whether a handed handle decodes with Fory, so that the child may load Fory while it boots */
+        public boolean usesFory() {
+            return handles.stream().anyMatch(h -> switch (h) {
+                case OneWayHandle<?> o -> o.codec() instanceof ForyCodec;
+                case DuplexEnd<?> d -> d.in().codec() instanceof ForyCodec;
+                default -> false;
+            });
+        }
     }
 
     /**

@@ -83,7 +83,7 @@ public final class JavaLauncher {
             int[] fds = new int[HandleTransfer.FIRST_HANDED_FD + captured.fds().length];
             fds[3] = bootstrap[0];
             System.arraycopy(captured.fds(), 0, fds, HandleTransfer.FIRST_HANDED_FD, captured.fds().length);
-            child = spawn(options, name, ChildCommand.of(options, Integer.toString(captured.fds().length)), fds);
+            child = spawn(options, name, ChildCommand.of(options, ChildMain.coldArgument(captured.fds().length, captured.usesFory())), fds);
         } catch (RuntimeException | Error e) {
             Posix.close(bootstrap[1]);
             throw e;

@@ -10,9 +10,7 @@ import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Sockets;
 import dev.jipc.internal.reactor.Reactor;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A child JVM booted ahead of its task, as the parent sees it: the child and the parent's end of
@@ -45,8 +43,10 @@ final class Spare {
 
     /**
      * Hands the spare its task: the preamble, the task and every fd in one sendmsg, then the rest
-     * of the task if the socket would not take it all, then waits for the spare's TAKEN. The
-     * handles are closed here as soon as the kernel holds their fds for the child.
+     * of the task if the socket would not take it all (waiting for the spare to read), then closes
+     * the control socket: no answer is awaited, as a cold start awaits none (see
+     * {@link SpareProtocol}). The handles are closed here as soon as the kernel holds their fds
+     * for the child.
      *
      * @return the child, or null if the spare turned out dead before it got anything (the task
      *     and its handles are untouched then)
@@ -66,19 +66,16 @@ final class Spare {
         if (!daemon) {
             JavaLauncher.outlivesUs(child);
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try {
             NonBlockingIo io = NonBlockingIo.forStream(control, new ControlReadiness());
             int offset = (int) sent;
             int n = 1;
-            while (offset < message.length && n > 0) {
+            while (offset < message.length && n > 0) { // n <= 0: it died while taking; its exit status says why
                 n = io.write(message, offset, message.length - offset, false);
                 offset += Math.max(0, n);
             }
-            if (n > 0) {
-                io.read(arena.allocate(1), 1, Readiness.NO_DEADLINE); // TAKEN, or the end of a spare that died
-            } // else it died while taking: its exit status says why, as a cold child's would
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("an uninterruptible wait without a deadline ended early", e);
+        } catch (InterruptedException e) {
+            throw new AssertionError("an uninterruptible wait ended early", e);
         } finally {
             Posix.close(control);
         }
