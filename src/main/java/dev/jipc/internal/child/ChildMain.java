@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * The main of a child JVM started by {@code Jipc.startProcess} or booted as a spare. Arguments:
  * the parent's pid, {@code daemon} or {@code non-daemon}, then where the task comes from: a number
  * (a cold child: fd 3 is a pipe carrying one frame, the serialized task, and that many handed fds
- * wait on fds 4 and up) or {@link #SPARE} (fd 3 is a control socket, see {@link SpareMain}).
+ * wait on fds 4 and up), {@link #SPARE} (fd 3 is a control socket, see {@link SpareMain}) or
+ * {@link #WORKER} (fd 3 is a pool worker's control socket, see {@link WorkerMain}).
  *
  * <p>Exit status: 0 when the task returns and the non-daemon threads have ended, 1 (after the
  * stack trace) when it throws, or what it passes to {@code System.exit}.
@@ -25,6 +26,8 @@ public final class ChildMain {
     private static final long CLOEXEC_DELAY_MILLIS = Long.getLong("jipc.test.cloexecDelayMillis", 0);
     /** The last argument of a spare. */
     public static final String SPARE = "spare";
+    /** The last argument of a process pool's worker (see {@link WorkerMain}). */
+    public static final String WORKER = "worker";
 
     private ChildMain() {
     }
@@ -33,11 +36,16 @@ public final class ChildMain {
         int parentPid = Integer.parseInt(args[0]);
         boolean daemon = args[1].equals("daemon");
         boolean spare = args[2].equals(SPARE);
-        if (daemon || spare) { // a spare dies with its parent until it takes a non-daemon task
+        boolean worker = args[2].equals(WORKER);
+        if (daemon || spare || worker) { // spares and workers die with the parent (a spare until it takes a non-daemon task)
             Processes.killMeWhenParentDies();
             if (Processes.getppid() != parentPid) { // it died before the death signal was armed
                 Runtime.getRuntime().halt(1);
             }
+        }
+        if (worker) {
+            WorkerMain.run(); // exits
+            return;
         }
         ChildTask task;
         try {
