@@ -24,6 +24,8 @@ public class ChildDiedException extends IpcException {
     private final ExitStatus exitStatus;
 
     /**
+     * Creates the exception of a task whose worker died while running it.
+     *
      * @param message what happened
      * @param exitStatus how the worker ended
      */
@@ -32,7 +34,11 @@ public class ChildDiedException extends IpcException {
         this.exitStatus = Objects.requireNonNull(exitStatus, "exitStatus");
     }
 
-    /** @return how the worker ended: {@code Exited(code)} or {@code Signaled(signal, coreDumped)} */
+    /**
+     * How the worker that ran the task ended.
+     *
+     * @return {@code Exited(code)} or {@code Signaled(signal, coreDumped)}
+     */
     public ExitStatus exitStatus() {
         return exitStatus;
     }

@@ -32,6 +32,8 @@ import java.time.Duration;
  */
 public record PoolOptions(Duration taskTimeout, int maxTasksPerWorker, ChildTask initializer) {
     /**
+     * Checks the options.
+     *
      * @throws IllegalArgumentException if {@code taskTimeout} is zero or negative, or
      *     {@code maxTasksPerWorker} negative
      */
@@ -44,22 +46,41 @@ public record PoolOptions(Duration taskTimeout, int maxTasksPerWorker, ChildTask
         }
     }
 
-    /** @return no task timeout, no limit of tasks per worker, no initializer */
+    /**
+     * The options of {@link ProcessPool#create(int)}.
+     *
+     * @return no task timeout, no limit of tasks per worker, no initializer
+     */
     public static PoolOptions defaults() {
         return new PoolOptions(null, 0, null);
     }
 
-    /** @param taskTimeout how long a task may run, or null for no limit @return a copy with it */
+    /**
+     * Sets how long a task may run before its worker is killed and its future fails with a timeout.
+     *
+     * @param taskTimeout how long a task may run, or null for no limit
+     * @return a copy with it
+     */
     public PoolOptions withTaskTimeout(Duration taskTimeout) {
         return new PoolOptions(taskTimeout, maxTasksPerWorker, initializer);
     }
 
-    /** @param maxTasksPerWorker tasks after which a worker is replaced, 0 for no limit @return a copy with it */
+    /**
+     * Sets after how many tasks a worker exits and is replaced (for tasks that leak).
+     *
+     * @param maxTasksPerWorker tasks after which a worker is replaced, 0 for no limit
+     * @return a copy with it
+     */
     public PoolOptions withMaxTasksPerWorker(int maxTasksPerWorker) {
         return new PoolOptions(taskTimeout, maxTasksPerWorker, initializer);
     }
 
-    /** @param initializer what each worker runs once before its first task, or null @return a copy with it */
+    /**
+     * Sets what each worker runs once, before its first task.
+     *
+     * @param initializer what each worker runs once before its first task, or null
+     * @return a copy with it
+     */
     public PoolOptions withInitializer(ChildTask initializer) {
         return new PoolOptions(taskTimeout, maxTasksPerWorker, initializer);
     }

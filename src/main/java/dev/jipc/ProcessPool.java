@@ -78,6 +78,8 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
+     * Starts a pool of {@code workers} worker JVMs with the default options.
+     *
      * @param workers how many worker JVMs to keep
      * @return a pool with {@link ChildOptions#defaults()}, whose workers boot now in the background
      * @throws IllegalArgumentException if {@code workers < 1}
@@ -87,6 +89,8 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
+     * Starts a pool of {@code workers} worker JVMs, each started with {@code options}.
+     *
      * @param workers how many worker JVMs to keep
      * @param options how workers start (JVM options, environment); a name names the pool
      * @return a pool whose workers boot now, in the background
@@ -119,6 +123,7 @@ public final class ProcessPool implements AutoCloseable {
      * Queues {@code task}; a worker runs it when it is free and every task submitted before it has
      * started.
      *
+     * @param <T> the result's type
      * @param task what a worker runs; serialized now, with what it captures
      * @return its result; failed as the class comment says, never by another task's failure
      * @throws RejectedExecutionException after {@link #shutdown()}
@@ -135,9 +140,12 @@ public final class ProcessPool implements AutoCloseable {
      *     .exceptionally(e -> null);          // a TimeoutException after 5 s of running: worker killed
      * }</pre>
      *
+     * @param <T> the result's type
+     * @param task what a worker runs
      * @param timeout how long the task may run, counted from the moment a worker is handed it;
      *     then its worker is killed (and replaced) and the future fails with
      *     {@link java.util.concurrent.TimeoutException}. A duration too long to count means none.
+     * @return its result
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      * @throws RejectedExecutionException after {@link #shutdown()}
      */
@@ -149,6 +157,8 @@ public final class ProcessPool implements AutoCloseable {
      * Queues every task of {@code tasks}, in their iteration order and together: no task submitted
      * meanwhile by another thread comes between them. Tasks that cannot be serialized fail alone.
      *
+     * @param <T> the results' type
+     * @param tasks what the workers run
      * @return the futures, in the order of {@code tasks}
      * @throws RejectedExecutionException after {@link #shutdown()}
      */
@@ -164,6 +174,8 @@ public final class ProcessPool implements AutoCloseable {
      * List<String> upper = pool.map(String::toUpperCase, List.of("a", "b")).join();   // [A, B]
      * }</pre>
      *
+     * @param <A> the inputs' type
+     * @param <B> the results' type
      * @param function serialized with each input (a lambda or method reference is serializable here)
      * @param inputs each serialized into its task
      * @return the results in input order, once every task has succeeded; it fails as soon as one task
@@ -201,7 +213,11 @@ public final class ProcessPool implements AutoCloseable {
         return all;
     }
 
-    /** @return how many workers the pool keeps */
+    /**
+     * How many workers the pool keeps: those running, and replacements while they boot.
+     *
+     * @return the {@code workers} it was created with
+     */
     public int workers() {
         return pool.workers();
     }
@@ -219,12 +235,20 @@ public final class ProcessPool implements AutoCloseable {
         pool.shutdownNow();
     }
 
-    /** @return whether {@link #shutdown()} (or {@link #shutdownNow()}, {@link #close()}) was called */
+    /**
+     * Whether the pool takes no more tasks.
+     *
+     * @return whether {@link #shutdown()} (or {@link #shutdownNow()}, {@link #close()}) was called
+     */
     public boolean isShutdown() {
         return pool.isShutdown();
     }
 
-    /** @return whether the pool is shut down, its queue empty and every worker gone */
+    /**
+     * Whether the pool is done: after a shutdown, every queued task has run and every worker exited.
+     *
+     * @return whether the pool is shut down, its queue empty and every worker gone
+     */
     public boolean isTerminated() {
         return pool.isTerminated();
     }

@@ -23,6 +23,8 @@ public class TaskFailedException extends IpcException {
     private final String remoteStackTrace;
 
     /**
+     * Creates the exception of a task that threw in its worker.
+     *
      * @param message what happened, the remote stack trace included
      * @param remoteStackTrace the exception's stack trace in the worker, as text
      * @param cause the exception rebuilt here, or null if it could not be
@@ -32,7 +34,11 @@ public class TaskFailedException extends IpcException {
         this.remoteStackTrace = remoteStackTrace;
     }
 
-    /** @return the exception's stack trace as the worker printed it ({@link Throwable#printStackTrace()}) */
+    /**
+     * The task's exception as the worker saw it, which survives when the exception itself could not travel.
+     *
+     * @return its stack trace as the worker printed it ({@link Throwable#printStackTrace()})
+     */
     public String remoteStackTrace() {
         return remoteStackTrace;
     }
