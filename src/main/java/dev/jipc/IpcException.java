@@ -11,7 +11,9 @@ package dev.jipc;
  *  ├─ ProtocolException        corrupt, truncated or oversized frame received
  *  ├─ FrameTooLargeException   a message over maxFrameBytes, refused before sending
  *  ├─ CodecException           encode/decode failed or a type was refused
- *  └─ SpawnException           the child could not be started
+ *  ├─ SpawnException           the child could not be started
+ *  ├─ ChildDiedException       a pool worker died running the task; exitStatus() says how
+ *  └─ TaskFailedException      a pool task threw; cause = its exception where it could travel
  * </pre>
  *
  * <p>A system call that fails for a reason none of the subtypes names (out of descriptors, out of

@@ -14,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
  * The main of a child JVM started by {@code Jipc.startProcess} or booted as a spare. Arguments:
  * the parent's pid, {@code daemon} or {@code non-daemon}, then where the task comes from: a number
  * (a cold child: fd 3 is a pipe carrying one frame, the serialized task, and that many handed fds
- * wait on fds 4 and up) or {@link #SPARE} (fd 3 is a control socket, see {@link SpareMain}).
+ * wait on fds 4 and up), {@link #SPARE} (fd 3 is a control socket, see {@link SpareMain}) or
+ * {@link #WORKER} (fd 3 is a pool worker's control socket, see {@link WorkerMain}).
  *
  * <p>Exit status: 0 when the task returns and the non-daemon threads have ended, 1 (after the
  * stack trace) when it throws, or what it passes to {@code System.exit}.
@@ -27,6 +28,8 @@ public final class ChildMain {
     private static final String FORY_HINT = "+fory";
     /** The last argument of a spare. */
     public static final String SPARE = "spare";
+    /** The last argument of a process pool's worker (see {@link WorkerMain}). */
+    public static final String WORKER = "worker";
 
     private ChildMain() {
     }
@@ -35,8 +38,13 @@ public final class ChildMain {
         int parentPid = Integer.parseInt(args[0]);
         boolean daemon = args[1].equals("daemon");
         boolean spare = args[2].equals(SPARE);
-        if (daemon || spare) { // a spare dies with its parent while it trains (see SpareMain)
+        boolean worker = args[2].equals(WORKER);
+        if (daemon || spare || worker) { // spares (while they train, see SpareMain) and workers die with the parent
             dieWithParent(parentPid);
+        }
+        if (worker) {
+            WorkerMain.run(); // exits
+            return;
         }
         ChildTask task;
         try {

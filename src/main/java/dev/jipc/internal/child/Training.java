@@ -44,6 +44,8 @@ public final class Training {
     static final int LARGE_FRAMES = (int) (1_500 * SCALE);
     static final int OBJECT_FRAMES = (int) (6_000 * SCALE);
     static final int LAMBDA_CLASSES = (int) (200 * SCALE);
+    /** Tasks a pool worker runs through its own path (deserialize, call, serialize the result). */
+    static final int TASK_ROUND_TRIPS = (int) (3_000 * SCALE);
     /** The longest a spare waits for the JIT to finish what the traffic queued. */
     private static final long COMPILE_WAIT_MILLIS = 2_000;
 

@@ -20,7 +20,7 @@ public final class FrameHeader {
     private FrameHeader() {
     }
 
-    static void write(MemorySegment to, long offset, int length) {
+    public static void write(MemorySegment to, long offset, int length) {
         to.set(INT, offset, length);
         to.set(INT, offset + 4, length ^ CHECK);
     }
@@ -41,7 +41,7 @@ public final class FrameHeader {
      * @return the payload length announced at {@code offset}
      * @throws ProtocolException if the header is corrupt or announces more than {@code maxFrameBytes}
      */
-    static int read(MemorySegment from, long offset, int maxFrameBytes) {
+    public static int read(MemorySegment from, long offset, int maxFrameBytes) {
         return checked(from.get(INT, offset), from.get(INT, offset + 4), maxFrameBytes);
     }
 

@@ -30,7 +30,7 @@ final class ChildCommand {
      * The parent's java, class path, module path and native-access settings, then the options (module and native-access flags included),
      * then ChildMain's arguments.
      *
-     * @param task where the child's task comes from: the number of fds handed with it, or {@link ChildMain#SPARE}
+     * @param task where the child's task comes from: {@link ChildMain#coldArgument}, {@link ChildMain#SPARE} or {@link ChildMain#WORKER}
      */
     static List<String> of(ChildOptions options, String task) {
         List<String> argv = new ArrayList<>();

@@ -23,9 +23,9 @@ import java.util.function.Function;
  *
  * <p>Completing the view ({@code cancel}, {@code complete}, {@code completeExceptionally})
  * completes {@link #outcome} first, so every query, wait and stage agrees with it; the child and
- * its other views are unaffected.
+ * its other views are unaffected. A pool task's future is one too ({@link PoolFuture}).
  */
-final class ExitFuture<T> extends CompletableFuture<T> {
+class ExitFuture<T> extends CompletableFuture<T> {
     /** Runs user callbacks: one virtual thread each. */
     static final Executor CALLBACKS = task -> Thread.ofVirtual().name("jipc-exit-callback").start(task);
 
@@ -35,7 +35,11 @@ final class ExitFuture<T> extends CompletableFuture<T> {
      */
     private final CompletableFuture<T> outcome = new CompletableFuture<>();
 
+    /** The child's exit future, completed by whoever reaps it (a pool task's result, see {@link PoolFuture}). */
+    final CompletableFuture<T> source;
+
     ExitFuture(CompletableFuture<T> source) {
+        this.source = source;
         source.whenComplete((value, failure) -> {
             if (failure != null) {
                 outcome.completeExceptionally(failure);

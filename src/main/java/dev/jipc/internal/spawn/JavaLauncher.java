@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class JavaLauncher {
     /** N of the next default name {@code Process-N}. */
     private static final AtomicInteger NEXT_NUMBER = new AtomicInteger(1);
-    /** Children killed by the shutdown hook: daemon children, and spares until they take a non-daemon task. */
+    /** Children killed by the shutdown hook: daemon children, pool workers, and spares until they take a non-daemon task. */
     private static final Set<JavaChild> KILLED_AT_EXIT = ConcurrentHashMap.newKeySet();
     /**
      * Spawns daemon children and spares, and boots replacement spares. PR_SET_PDEATHSIG fires
@@ -105,6 +105,15 @@ public final class JavaLauncher {
     }
 
     /**
+     * Spawns a process pool's worker on {@link #SPAWNER}: like a spare, it dies with this JVM
+     * whatever the daemon flag. {@code control} becomes its fd 3.
+     */
+    static JavaChild spawnWorker(ChildOptions options, String name, int control) {
+        int[] fds = {0, 1, 2, control};
+        return spawn(options, name, ChildCommand.of(options, ChildMain.WORKER), fds);
+    }
+
+    /**
      * Spawns {@code java} on ChildMain with {@code fds} as 0, 1, 2, 3, ... (0 is /dev/null, as in
      * multiprocessing: a child does not compete for our stdin) and starts watching it.
      */
@@ -113,7 +122,8 @@ public final class JavaLauncher {
         fds[1] = 1;
         fds[2] = 2;
         List<String> environment = NativeLauncher.environment(options.environment());
-        boolean diesWithUs = options.daemon() || argv.contains(ChildMain.SPARE);
+        String mode = argv.getLast();
+        boolean diesWithUs = options.daemon() || mode.equals(ChildMain.SPARE) || mode.equals(ChildMain.WORKER);
         int pid;
         try {
             pid = diesWithUs
