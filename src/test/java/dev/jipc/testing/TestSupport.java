@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -14,7 +15,11 @@ public final class TestSupport {
     private TestSupport() {
     }
 
-    /** Waits until {@code t} is parked (WAITING/TIMED_WAITING) and stays so, i.e. blocked inside jipc. */
+    /**
+     * Waits until {@code t} is parked (WAITING/TIMED_WAITING), or a platform thread polls its fd
+     * in {@code poll(2)} (RUNNABLE in native code, as in a blocking read), and stays so, i.e.
+     * blocked inside jipc.
+     */
     public static void awaitParked(Thread t) throws InterruptedException {
         for (int i = 0; i < 10_000; i++) {
             if (isParked(t)) {
@@ -30,7 +35,9 @@ public final class TestSupport {
 
     private static boolean isParked(Thread t) {
         Thread.State s = t.getState();
-        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING
+                || (s == Thread.State.RUNNABLE && Arrays.stream(t.getStackTrace())
+                        .anyMatch(f -> f.getClassName().equals("dev.jipc.internal.posix.OnePoll")));
     }
 
     /** A call that may throw anything, for {@link #blocked}. */

@@ -3,6 +3,8 @@ package dev.jipc.internal.pipe;
 import dev.jipc.HandleClosedException;
 import dev.jipc.IpcException;
 import dev.jipc.internal.frame.Readiness;
+import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.OnePoll;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.reactor.Reactor;
 import java.util.concurrent.CancellationException;
@@ -52,6 +54,9 @@ final class GuardedFd implements Readiness {
     private boolean polled;
     /** Set by {@link #poke}: waits end at once from then on, and the waiter re-examines its state. */
     private volatile boolean poked;
+
+    /** How long a platform thread polls before it looks at close, poke, interrupt and the deadline again. */
+    static final int SLICE_MILLIS = 10;
 
     GuardedFd(int number) {
         this.number = number;
@@ -194,6 +199,13 @@ final class GuardedFd implements Readiness {
         if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
             throw new TimeoutException("the deadline passed");
         }
+        if (!Thread.currentThread().isVirtual()) {
+            awaitHere(events, deadline, interruptible);
+            if (closed) {
+                throw closedException();
+            }
+            return !poked;
+        }
         polled = true;
         CompletableFuture<Integer> ready = Reactor.get().await(number, events);
         parked = ready;
@@ -230,6 +242,47 @@ final class GuardedFd implements Readiness {
             throw closedException();
         }
         return !poked;
+    }
+
+    /**
+     * A platform thread polls the fd itself: the kernel wakes it directly, where a wait through
+     * the reactor takes two wake-ups (the reactor's, then the waiter's), which is what a blocking
+     * round trip's tail latency is made of. A close, a poke, an interrupt and the deadline are
+     * seen within {@link #SLICE_MILLIS}; a close by the peer (end of file, EPIPE) at once.
+     */
+    private void awaitHere(short events, long deadline, boolean interruptible)
+            throws InterruptedException, TimeoutException {
+        assert !Thread.currentThread().isVirtual() : "a virtual thread must not block its carrier in poll";
+        boolean interrupted = false;
+        try {
+            while (!closed && !poked) {
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        throw new InterruptedException();
+                    }
+                    interrupted = true;
+                }
+                int millis = SLICE_MILLIS;
+                if (deadline != NO_DEADLINE) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new TimeoutException("the deadline passed");
+                    }
+                    millis = (int) Math.min(SLICE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                }
+                int r = OnePoll.poll(number, events, millis);
+                if (r > 0) {
+                    return; // ready, or failed (POLLERR, POLLHUP): the operation's next call says which
+                }
+                if (r < 0 && -r != Posix.EINTR) {
+                    throw new ErrnoException("poll(" + number + ")", -r).as(IpcException::new);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static HandleClosedException closedException() {
