@@ -9,6 +9,8 @@ Inputs (in --results):
   results.json       JMH's output (-rf json -rff results.json)
   exit-latency.json  optional; latencies the ExitLatency benchmark measured with the child's own
                      clock ({"runs": [{"benchmark": ..., "latenciesNs": [...]}, ...]}), one run per fork
+  pool-python.json   optional; Python's ProcessPoolExecutor on PoolBench's workloads
+                     (benchmarks/python/pool_baseline.py --json), compared with PoolBench's jipc rows
 Outputs (in --results):
   RESULTS.md         header (machine, JDK, date, JMH options) and one table of every comparison
   chart.svg          bar chart of the ratios jipc/baseline on a log scale, targets as markers
@@ -91,6 +93,15 @@ WORKLOADS = {
         "title": "7 fan-in",
         "metrics": [("thrpt", "score", "round trips/s (total)", "1/s", "higher")],
     },
+    "PoolBench": {
+        "title": "8 process pool",
+        "metrics": [
+            ("thrpt", "score", "tasks/s, 10,000 in flight", "1/s", "higher"),
+            ("sample", "p50", "round trip p50", "us", "lower"),
+            ("sample", "p99", "round trip p99", "us", "lower"),
+            ("sample", "p99.9", "round trip p99.9", "us", "lower"),
+        ],
+    },
 }
 
 TARGETS = [
@@ -107,7 +118,17 @@ TARGETS = [
     ("ChildStartBench", r"^jipc_startProcess$", r"^base_javaNoop$", None, "median", ("<=", 1.1)),
     ("ChildStartBench", r"^jipc_startProcessAotCache$", r"^base_javaNoopAotCache$", None, "median", ("<=", 1.1)),
     ("ManyChildrenBench", r"^jipc", r"^base_", None, "aux:threadsAdded", ("abs<", 10)),
+    ("PoolBench", r"^jipc_roundTrip$", r"^base_", None, "p50", ("abs<", 30)),
 ]
+
+# PoolBench against Python's ProcessPoolExecutor (pool-python.json, benchmarks/python/pool_baseline.py):
+# metric key -> (the script's field, target on the ratio jipc / Python).
+PYTHON_POOL = {
+    "p50": ("p50Us", ("<=", 0.25)),
+    "p99": ("p99Us", None),
+    "p99.9": ("p99_9Us", None),
+    "score": ("inFlightMean", (">=", 4.0)),
+}
 
 # Notes shown in the target column where the goal is not a number.
 TARGET_NOTES = [
@@ -124,6 +145,9 @@ NOTES = [
     "1,000 children: values are with the children running, relative to the fork before its first child; "
     "ProcessBuilder keeps its three pipes per child, jipc_pipe has stdin and stdout piped, jipc_discard none.",
     "fan-in has no baseline: absolute totals; _p2 runs with -Djdk.virtualThreadScheduler.parallelism=2.",
+    "process pool: python is concurrent.futures.ProcessPoolExecutor(max_workers=2) running the same two "
+    "measurements (benchmarks/python/pool_baseline.py, pool-python.json), right after JMH; threadPool is a "
+    "ThreadPoolExecutor of 2 threads, the lower bound.",
     "spawn, interleaved: SpawnInterleaved (not JMH) alternates blocks of spawns of jipc and ProcessBuilder in one "
     "JVM after the JMH run, so that the machine's drift between JMH's benchmarks, minutes apart, does not decide "
     "the ratio.",
@@ -229,6 +253,41 @@ def interleaved_rows(path):
             "met": ratio >= 2.0,
         })
     return rows
+
+
+def python_pool_rows(path, rows):
+    """PoolBench's jipc results again, each against Python's ProcessPoolExecutor (pool_baseline.py)."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        data = json.load(f)
+    out = []
+    seen = set()
+    for r in rows:
+        key = (r["jipc"], r["metricKey"], tuple(sorted(r["params"].items())))
+        if r["workload"] != "PoolBench" or r["metricKey"] not in PYTHON_POOL or key in seen:
+            continue
+        seen.add(key)
+        field, goal = PYTHON_POOL[r["metricKey"]]
+        bv = data.get(field)
+        if not bv:
+            continue
+        ratio = r["jipcValue"] / bv
+        met = None
+        if goal:
+            op, value = goal
+            met = ratio >= value if op == ">=" else ratio <= value
+        row = dict(r)
+        row.update({
+            "baseline": "python ProcessPoolExecutor",
+            "baselineValue": bv,
+            "ratio": ratio,
+            "target": goal_text(goal) if goal else None,
+            "targetRatio": goal[1] if goal else None,
+            "met": met,
+        })
+        out.append(row)
+    return out
 
 
 def params_text(params):
@@ -433,7 +492,7 @@ def write_markdown(path, rows, meta, missing):
     lines.append("Ratio = jipc / baseline. For metrics marked (higher) a ratio above 1 favours jipc; for (lower), "
                  "below 1 does. Target: the goal for the ratio (or an absolute bound on jipc's value); "
                  "met: yes/no. Produced by `benchmarks/run` and `benchmarks/report.py` from `results.json`"
-                 " (and `exit-latency.json`); see `chart.svg`.")
+                 " (and `exit-latency.json`, `pool-python.json`); see `chart.svg`.")
     lines.append("")
     lines.append("| workload | params | metric | unit | jipc | jipc value | baseline | baseline value "
                  "| ratio | target | met |")
@@ -550,6 +609,7 @@ def main():
     spawn_rows = [i for i, r in enumerate(rows) if r["workload"] == "SpawnBench"]
     at = spawn_rows[-1] + 1 if spawn_rows else 0
     rows[at:at] = interleaved_rows(os.path.join(args.results, "spawn-interleaved.json"))
+    rows.extend(python_pool_rows(os.path.join(args.results, "pool-python.json"), rows))
     meta = metadata(entries, args, results)
     ran = {split_name(e["benchmark"])[0] for e in entries}
     missing = [w for w in WORKLOADS if w not in ran]
