@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3)).join();   // [1, 4, 9], in order
  *
  *     CompletableFuture<Object> crash = pool.submit(() -> { System.exit(3); return null; });
- *     crash.exceptionNow();                                     // ChildDiedException, exitStatus() Exited[code=3]
+ *     Throwable why = crash.handle((value, failure) -> failure).join();   // ChildDiedException, Exited[code=3]
  *     pool.submit(() -> "still fine").join();                   // a replacement worker took over
  * }                                                             // close(): queued tasks run, then the workers exit
  * }</pre>
