@@ -1,23 +1,26 @@
 package dev.jipc.internal.child;
 
 import dev.jipc.IpcException;
-
 import dev.jipc.ProtocolException;
 import dev.jipc.internal.frame.FrameHeader;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
+import dev.jipc.internal.posix.OnePoll;
 import dev.jipc.internal.posix.Posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A worker's end of its control socket: jipc frames over a blocking fd, read and written by the
- * worker's main thread only. The calls go through native buffers, never a pinned Java array: a
+ * A worker's end of its control socket: jipc frames over a non-blocking fd, read and written by
+ * the worker's main thread only. A read that finds nothing spins for {@link #SPIN_NANOS} before
+ * it blocks in poll(2): a pool that is fed one task at a time sends the next one within tens of
+ * microseconds of an answer, and a worker that is still awake then saves a wake-up per task. The calls go through native buffers, never a pinned Java array: a
  * read may wait for minutes, and a call holding an array pinned would hold off the GC meanwhile.
  */
 final class WorkerChannel {
     private static final int CAPACITY = 64 * 1024;
+    static final long SPIN_NANOS = 50_000;
 
     private final int fd;
     private final CallState state;
@@ -51,14 +54,38 @@ final class WorkerChannel {
         return payload;
     }
 
+    private long readNow() {
+        long n;
+        do {
+            n = Posix.read(state, fd, in, CAPACITY);
+        } while (n == -Posix.EINTR);
+        return n;
+    }
+
+    /** Blocks until the socket is ready for {@code events} (or failed: the next call says how). */
+    private void await(short events) {
+        int r = OnePoll.poll(fd, events, -1);
+        if (r < 0 && -r != Posix.EINTR) {
+            throw new ErrnoException("poll(" + fd + ")", -r).as(IpcException::new);
+        }
+    }
+
     /** @return false at end of file before the first byte, if {@code eofAllowed} */
     private boolean take(byte[] to, int offset, int count, boolean eofAllowed) {
         while (count > 0) {
             if (start == end) {
-                long n;
-                do {
-                    n = Posix.read(state, fd, in, CAPACITY);
-                } while (n == -Posix.EINTR);
+                long n = readNow();
+                if (n == -Posix.EAGAIN) {
+                    long until = System.nanoTime() + SPIN_NANOS;
+                    do {
+                        Thread.onSpinWait();
+                        n = readNow();
+                    } while (n == -Posix.EAGAIN && System.nanoTime() - until < 0);
+                    while (n == -Posix.EAGAIN) {
+                        await(Posix.POLLIN);
+                        n = readNow();
+                    }
+                }
                 if (n < 0) {
                     throw new ErrnoException("read(" + fd + ")", (int) -n).as(IpcException::new);
                 }
@@ -106,6 +133,10 @@ final class WorkerChannel {
         while (done < count) {
             long n = Posix.write(state, fd, out.asSlice(done), count - done);
             if (n == -Posix.EINTR) {
+                continue;
+            }
+            if (n == -Posix.EAGAIN) {
+                await(Posix.POLLOUT);
                 continue;
             }
             if (n < 0) {

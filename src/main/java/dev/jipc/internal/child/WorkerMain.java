@@ -21,7 +21,7 @@ final class WorkerMain {
         WorkerChannel channel;
         try {
             Posix.setCloseOnExec(ChildMain.TASK_FD); // a task's own children must not hold the socket open
-            Posix.setBlocking(ChildMain.TASK_FD);
+            Posix.setNonBlocking(ChildMain.TASK_FD); // WorkerChannel spins, then polls
             Training.run();
             trainTasks(Training.TASK_ROUND_TRIPS);
             channel = new WorkerChannel(ChildMain.TASK_FD);
