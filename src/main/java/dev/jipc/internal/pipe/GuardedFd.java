@@ -3,6 +3,7 @@ package dev.jipc.internal.pipe;
 import dev.jipc.HandleClosedException;
 import dev.jipc.IpcException;
 import dev.jipc.internal.frame.Readiness;
+import dev.jipc.internal.jfr.Jfr;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.reactor.Reactor;
 import java.util.concurrent.CancellationException;
@@ -52,6 +53,11 @@ final class GuardedFd implements Readiness {
     private boolean polled;
     /** Set by {@link #poke}: waits end at once from then on, and the waiter re-examines its state. */
     private volatile boolean poked;
+    /**
+     * The current operation's JFR wait event, begun at its first park (see {@link Jfr#parking});
+     * null if it has not parked or JFR is off. Guarded by {@link #lock}; cleared on release.
+     */
+    private Object waitEvent;
 
     GuardedFd(int number) {
         this.number = number;
@@ -99,6 +105,7 @@ final class GuardedFd implements Readiness {
     /** Ends an operation: busy to open, or closing to closed. */
     void release() {
         assert lock.isHeldByCurrentThread();
+        waitEvent = null; // an operation that does not report its wait (a stdio stream's) drops it here
         lock.unlock();
         // A close that found the lock held left the fd to us (see close()).
         if (closed && lock.tryLock()) {
@@ -195,6 +202,7 @@ final class GuardedFd implements Readiness {
             throw new TimeoutException("the deadline passed");
         }
         polled = true;
+        waitEvent = Jfr.parking(waitEvent);
         CompletableFuture<Integer> ready = Reactor.get().await(number, events);
         parked = ready;
         boolean interrupted = false;
@@ -219,6 +227,7 @@ final class GuardedFd implements Readiness {
                 }
             }
         } finally {
+            Jfr.woke(waitEvent);
             parked = null;
             ready.cancel(false); // withdraws the interest unless already completed
             polled = ready.isCancelled();
@@ -230,6 +239,14 @@ final class GuardedFd implements Readiness {
             throw closedException();
         }
         return !poked;
+    }
+
+    /** @return the current operation's JFR wait event (see {@link #waitEvent}), or null if it never parked */
+    Object takeWait() {
+        assert lock.isHeldByCurrentThread();
+        Object w = waitEvent;
+        waitEvent = null;
+        return w;
     }
 
     static HandleClosedException closedException() {
