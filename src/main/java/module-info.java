@@ -20,6 +20,7 @@
 module dev.jipc {
     requires org.apache.fory.core;
     requires java.management; // a child JVM copies its parent's JVM flags, read from the RuntimeMXBean
+    requires jdk.jfr; // jipc's JFR events (dev.jipc.internal.jfr)
 
     exports dev.jipc;
 }

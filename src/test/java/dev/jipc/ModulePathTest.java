@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.spi.ToolProvider;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,6 +115,7 @@ class ModulePathTest {
         assertEquals(Set.of(), jipc.opens());
         assertFalse(jipc.isOpen());
         assertTrue(jipc.requires().stream().anyMatch(r -> r.name().equals("org.apache.fory.core")));
+        assertTrue(jipc.requires().stream().anyMatch(r -> r.name().equals("jdk.jfr")), "for its JFR events");
     }
 
     @Test
@@ -148,6 +151,23 @@ class ModulePathTest {
         assertEquals("round trip: Greeting[text=hello back, modules=dev.jipc and app], child exit 0\n",
                 run.stdout(), run.toString());
         assertEquals("", run.stderr(), "no warning");
+    }
+
+    @Test
+    void jfrEventsAreRecordedFromTheModule() throws Exception {
+        Path recording = dir.resolve("raw.jfr");
+        Run run = runApp("raw", "--enable-native-access=dev.jipc", "-XX:StartFlightRecording=filename=" + recording,
+                "-Xlog:jfr+startup=warning");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("", run.stderr(), "no warning");
+        List<RecordedEvent> events = RecordingFile.readAllEvents(recording).stream()
+                .filter(e -> e.getEventType().getName().startsWith("dev.jipc.")).toList();
+        RecordedEvent started = events.stream().filter(e -> e.getEventType().getName().equals("dev.jipc.ChildStarted"))
+                .findFirst().orElseThrow(() -> new AssertionError("no ChildStarted in " + events));
+        assertEquals("java", started.getString("kind"));
+        assertTrue(started.getString("command").startsWith("app.Main$$Lambda"), started.getString("command"));
+        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("dev.jipc.ChildExited")
+                && e.getLong("pid") == started.getLong("pid") && e.getString("status").equals("exit 0")), events.toString());
     }
 
     /** What a run of the application printed, and its exit status. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jipc.testing.LogCapture;
 import dev.jipc.testing.TestSupport;
 import dev.jipc.internal.pipe.ReaderHandle;
 import dev.jipc.internal.pipe.WriterHandle;
@@ -447,6 +448,24 @@ class PipeTest {
             assertInstanceOf(InterruptedException.class, outcome.get(10, TimeUnit.SECONDS));
             pipe.writer().put("nothing lost");
             assertEquals("nothing lost", pipe.reader().get(Duration.ZERO));
+        }
+    }
+
+    /** jipc logs only what an operator must see: messages, waits and the ends of pipes are not that. */
+    @Test
+    void messagesWaitsAndClosesLogNothing() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            try (Pipe<String> pipe = Jipc.pipe()) {
+                for (int i = 0; i < 100; i++) {
+                    CompletableFuture<String> got = pipe.reader().getAsync(); // waits, parked or spinning
+                    pipe.writer().put("m" + i);
+                    assertEquals("m" + i, got.get());
+                }
+                CompletableFuture<Throwable> blocked = TestSupport.blocked(Thread.ofVirtual(), () -> pipe.reader().get());
+                pipe.writer().close();
+                assertInstanceOf(PeerClosedException.class, blocked.get());
+            }
+            assertEquals(List.of(), log.records().stream().map(r -> r.getLevel() + " " + r.getMessage()).toList());
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.jipc.internal.pipe;
 import dev.jipc.HandleClosedException;
 import dev.jipc.IpcException;
 import dev.jipc.internal.frame.Readiness;
+import dev.jipc.internal.jfr.Jfr;
 import dev.jipc.internal.posix.ErrnoException;
 import dev.jipc.internal.posix.OnePoll;
 import dev.jipc.internal.posix.Posix;
@@ -54,6 +55,11 @@ final class GuardedFd implements Readiness {
     private boolean polled;
     /** Set by {@link #poke}: waits end at once from then on, and the waiter re-examines its state. */
     private volatile boolean poked;
+    /**
+     * The current operation's JFR wait event, begun at its first park (see {@link Jfr#parking});
+     * null if it has not parked or JFR is off. Guarded by {@link #lock}; cleared on release.
+     */
+    private Object waitEvent;
 
     /** How long a platform thread polls before it looks at close, poke, interrupt and the deadline again. */
     static final int SLICE_MILLIS = 10;
@@ -104,6 +110,7 @@ final class GuardedFd implements Readiness {
     /** Ends an operation: busy to open, or closing to closed. */
     void release() {
         assert lock.isHeldByCurrentThread();
+        waitEvent = null; // an operation that does not report its wait (a stdio stream's) drops it here
         lock.unlock();
         // A close that found the lock held left the fd to us (see close()).
         if (closed && lock.tryLock()) {
@@ -199,6 +206,7 @@ final class GuardedFd implements Readiness {
         if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
             throw new TimeoutException("the deadline passed");
         }
+        waitEvent = Jfr.parking(waitEvent);
         if (!Thread.currentThread().isVirtual()) {
             awaitHere(events, deadline, interruptible);
             if (closed) {
@@ -231,6 +239,7 @@ final class GuardedFd implements Readiness {
                 }
             }
         } finally {
+            Jfr.woke(waitEvent);
             parked = null;
             ready.cancel(false); // withdraws the interest unless already completed
             polled = ready.isCancelled();
@@ -283,6 +292,14 @@ final class GuardedFd implements Readiness {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** @return the current operation's JFR wait event (see {@link #waitEvent}), or null if it never parked */
+    Object takeWait() {
+        assert lock.isHeldByCurrentThread();
+        Object w = waitEvent;
+        waitEvent = null;
+        return w;
     }
 
     static HandleClosedException closedException() {

@@ -3,6 +3,7 @@ package dev.jipc.internal.pipe;
 import dev.jipc.Codec;
 import dev.jipc.Handle;
 import dev.jipc.PipeOptions;
+import dev.jipc.internal.jfr.Jfr;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 
@@ -80,6 +81,23 @@ public abstract sealed class OneWayHandle<T> implements Handle permits ReaderHan
     @Override
     public void close() {
         fd.close();
+    }
+
+    /**
+     * Ends an operation that moved {@code bytes} (0: none): if it parked longer than a JFR
+     * recording's threshold, commits its wait event. Under the lock; free unless it parked.
+     */
+    final void reportWait(boolean reading, int bytes) {
+        Object wait = fd.takeWait();
+        if (Jfr.isSlow(wait)) {
+            Jfr.pipeWaited(wait, describe(), reading, bytes);
+        }
+    }
+
+    /** Like {@link #toString}, without calling a user's codec: only jipc's own codecs describe themselves. */
+    private String describe() {
+        String c = codec.getClass().getName().startsWith("dev.jipc.") ? codec.toString() : codec.getClass().getName();
+        return getClass().getSimpleName().replace("Handle", "") + "[fd " + fd.number + ", " + c + "]";
     }
 
     @Serial

@@ -78,10 +78,19 @@ public final class ReaderHandle<T> extends OneWayHandle<T> implements PipeReader
         } else if (!fd.acquire(deadline)) {
             throw new TimeoutException("no message began to arrive in time");
         }
+        int bytes = 0;
         try {
             Object[] kept = returned.poll();
-            @SuppressWarnings("unchecked")
-            T message = kept != null ? (T) kept[0] : codec.decode(frames.next(deadline));
+            T message;
+            if (kept != null) {
+                @SuppressWarnings("unchecked")
+                T k = (T) kept[0];
+                message = k;
+            } else {
+                byte[] payload = frames.next(deadline);
+                bytes = payload.length;
+                message = codec.decode(payload);
+            }
             if (target != null && !target.complete(message)) {
                 returned.addFirst(new Object[] {message});
             }
@@ -93,6 +102,7 @@ public final class ReaderHandle<T> extends OneWayHandle<T> implements PipeReader
             fd.close(); // the stream can no longer be trusted
             throw failure;
         } finally {
+            reportWait(true, bytes);
             fd.release();
         }
     }

@@ -74,6 +74,7 @@ public final class WriterHandle<T> extends OneWayHandle<T> implements PipeWriter
         } catch (PeerClosedException e) {
             throw fd.failure(e);
         } finally {
+            reportWait(false, payload.length);
             fd.release();
         }
     }

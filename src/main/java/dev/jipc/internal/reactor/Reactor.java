@@ -6,6 +6,7 @@ import static dev.jipc.internal.posix.Posix.POLLIN;
 import static dev.jipc.internal.posix.Posix.POLLNVAL;
 
 import dev.jipc.IpcException;
+import dev.jipc.internal.jfr.Jfr;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
 import dev.jipc.internal.posix.PollSet;
@@ -40,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link IpcException} saying why, is logged to the {@code dev.jipc} System.Logger, and the loop
  * goes on with an empty poll set (after a pause that grows while failures repeat).
  */
-public final class Reactor {
+public final class Reactor implements Jfr.LoopCounters {
     private static final System.Logger LOG = System.getLogger("dev.jipc");
     private static final short FAILURE = (short) (POLLERR | POLLHUP | POLLNVAL);
     /** The eventfd increment, shared read-only by every waking thread. */
@@ -104,6 +105,13 @@ public final class Reactor {
 
     /** Iterations failed in a row; loop thread only. */
     private int failures;
+    /**
+     * Loop iterations so far, wrapping, and the fds in the poll set besides the wake-up fd, as of
+     * the last one: written by the loop thread only, as plain ints, and read racily (a stale
+     * value will do) by the JFR sampler through {@link #iterations()} and {@link #watchedFds()}.
+     */
+    private int iterations;
+    private int watchedFds;
 
     private Reactor() {
         this.wakeupFd = Posix.eventfd();
@@ -123,8 +131,26 @@ public final class Reactor {
                     instance = r;
                 }
             }
+            Jfr.reactorStarted(Reactor::current); // outside the lock: with JFR on, it loads the event classes
         }
         return r;
+    }
+
+    /** @return the running reactor, or null if none was started (or it ended); never starts one */
+    public static Reactor current() {
+        return instance;
+    }
+
+    /** @return the loop's iterations so far, wrapping at 2^32; a racy read, maybe stale */
+    @Override
+    public int iterations() {
+        return iterations;
+    }
+
+    /** @return the fds polled for waiters (the wake-up fd aside) as of the last iteration; a racy read */
+    @Override
+    public int watchedFds() {
+        return watchedFds;
     }
 
     /**
@@ -276,6 +302,9 @@ public final class Reactor {
                     }
                 }
                 applyUpdates();
+                assert inLoop() : "the counters are the loop thread's";
+                iterations++;
+                watchedFds = pollSet.size() - 1;
                 int n = pollSet.poll(timeout);
                 if (n < 0) {
                     if (-n == Posix.EINTR) {

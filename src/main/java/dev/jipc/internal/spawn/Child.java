@@ -3,6 +3,7 @@ package dev.jipc.internal.spawn;
 import dev.jipc.ChildProcess;
 import dev.jipc.ExitStatus;
 import dev.jipc.IpcException;
+import dev.jipc.internal.jfr.Jfr;
 import dev.jipc.internal.posix.ErrnoException;
 import dev.jipc.internal.posix.PollSet;
 import dev.jipc.internal.posix.Posix;
@@ -41,6 +42,8 @@ public class Child implements ChildProcess {
     private final int pid;
     /** Set at the spawn, or when a spare takes its task (see {@link #rename}). */
     private volatile String name;
+    /** The {@link System#nanoTime()} of the spawn, or of the handover for a spare (see {@link #rename}): for its JFR lifetime. */
+    private volatile long startedAt = System.nanoTime();
     private final boolean daemon;
     /** Completed once, by whoever reaps (the reactor, or a joining platform thread); onExit() hands out views of it. */
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
@@ -69,9 +72,10 @@ public class Child implements ChildProcess {
         this.pidfd = pidfd;
     }
 
-    /** A spare becomes the child of its task: it takes the task's name. */
+    /** A spare becomes the child of its task: it takes the task's name, and its lifetime starts now. */
     final void rename(String name) {
         this.name = name;
+        this.startedAt = System.nanoTime();
     }
 
     final int pidfd() {
@@ -151,9 +155,13 @@ public class Child implements ChildProcess {
         }
     }
 
-    /** Releases what the parent held for the child, then completes {@link #onExit()}. */
+    /**
+     * Says so to JFR (a static read unless JFR is on; no user code), releases what the parent
+     * held for the child, then completes {@link #onExit()}.
+     */
     private void finish(ExitStatus status, IpcException lost) {
         try {
+            Jfr.childExited(pid, name, status, startedAt);
             if (pidfd >= 0) {
                 // When a joiner reaped, the reactor still polls this pidfd: it is readable, so the
                 // reactor wakes anyway, finds the child reaped and drops it; if the number is

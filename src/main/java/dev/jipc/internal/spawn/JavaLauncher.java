@@ -9,6 +9,7 @@ import dev.jipc.IpcException;
 import dev.jipc.PeerClosedException;
 import dev.jipc.PipeOptions;
 import dev.jipc.internal.child.ChildMain;
+import dev.jipc.internal.jfr.Jfr;
 import dev.jipc.internal.pipe.HandleTransfer;
 import dev.jipc.internal.pipe.WriterHandle;
 import dev.jipc.internal.posix.ErrnoException;
@@ -66,8 +67,11 @@ public final class JavaLauncher {
     public static ChildProcess start(ChildTask task, ChildOptions options) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(options, "options");
+        Object started = Jfr.childStarting();
         HandleTransfer.Captured captured = HandleTransfer.capture(task);
-        return startCold(captured, nameOr(options.name()), options);
+        ChildProcess child = startCold(captured, nameOr(options.name()), options);
+        Jfr.childStarted(started, child.pid(), true, task.getClass().getName(), child.name(), false);
+        return child;
     }
 
     /** A cold start of a task already captured: nothing has been handed over yet. */

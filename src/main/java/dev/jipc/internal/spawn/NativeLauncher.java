@@ -4,6 +4,7 @@ import dev.jipc.IpcException;
 import dev.jipc.SpawnOptions;
 import dev.jipc.SpawnOptions.Redirect;
 import dev.jipc.Subprocess;
+import dev.jipc.internal.jfr.Jfr;
 import dev.jipc.internal.pipe.PipeInputStream;
 import dev.jipc.internal.pipe.PipeOutputStream;
 import dev.jipc.internal.posix.ErrnoException;
@@ -26,6 +27,7 @@ public final class NativeLauncher {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("the command is empty: give at least the program to run");
         }
+        Object started = Jfr.childStarting();
         List<Integer> opened = new ArrayList<>();
         try {
             int[] in;
@@ -57,6 +59,7 @@ public final class NativeLauncher {
                     options.stdout() == Redirect.PIPE ? new PipeInputStream(out[0]) : null,
                     options.stderr() == Redirect.PIPE ? new PipeInputStream(err[0]) : null);
             Supervisor.watch(child);
+            Jfr.childStarted(started, pid, false, program, program, false); // the program only: arguments may be secrets
             return child;
         } finally {
             for (int fd : opened) { // only on failure

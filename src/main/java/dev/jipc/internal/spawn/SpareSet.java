@@ -5,6 +5,7 @@ import dev.jipc.ChildProcess;
 import dev.jipc.ChildTask;
 import dev.jipc.IpcException;
 import dev.jipc.internal.child.Training;
+import dev.jipc.internal.jfr.Jfr;
 import dev.jipc.internal.pipe.HandleTransfer;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.Posix;
@@ -94,26 +95,27 @@ public final class SpareSet implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        Object started = Jfr.childStarting();
         HandleTransfer.Captured captured = HandleTransfer.capture(task);
         boolean tooMany = captured.fds().length > Sockets.MAX_FDS;
-        if (tooMany && coldIfTooMany) {
-            return JavaLauncher.startCold(captured, JavaLauncher.nameOr(name), options);
-        }
-        if (tooMany) {
+        if (tooMany && !coldIfTooMany) {
             throw new IpcException("the task captures handles with " + captured.fds().length + " fds, and a warm"
                     + " child takes at most " + Sockets.MAX_FDS + " (one SCM_RIGHTS message); hand fewer"
                     + " handles, or start it with Jipc.startProcess; nothing was handed over");
         }
         String childName = JavaLauncher.nameOr(name);
+        ChildProcess child = null;
         Spare spare;
-        while ((spare = take()) != null) {
+        while (!tooMany && child == null && (spare = take()) != null) {
             JavaLauncher.SPAWNER.schedule(this::refill, REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-            ChildProcess child = spare.handOver(captured, childName, options.daemon());
-            if (child != null) {
-                return child;
-            }
+            child = spare.handOver(captured, childName, options.daemon());
         }
-        return JavaLauncher.startCold(captured, childName, options); // the refills asked for will come
+        boolean warm = child != null;
+        if (!warm) {
+            child = JavaLauncher.startCold(captured, childName, options); // the refills asked for will come
+        }
+        Jfr.childStarted(started, child.pid(), true, task.getClass().getName(), child.name(), warm);
+        return child;
     }
 
     /** @return spares booted, trained and waiting now */

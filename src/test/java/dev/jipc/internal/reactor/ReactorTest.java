@@ -14,6 +14,7 @@ import dev.jipc.internal.libc.Libc;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.FaultInjection;
 import dev.jipc.internal.posix.Posix;
+import dev.jipc.testing.LogCapture;
 import dev.jipc.testing.TestSupport;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -225,6 +228,35 @@ class ReactorTest {
             }
             pipe.writer().put("after");
             assertEquals("after", pipe.reader().get());
+        }
+    }
+
+    @Test
+    void aFailedPollIsLoggedAsAnErrorAndTheRecoveryAsInfo() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            assertAwaitStillCompletes();
+            try (var fault = FaultInjection.inject("poll", Libc.ENOMEM(), 1)) {
+                wakeTheLoop();
+                awaitLogged(log, "jipc's reactor failed (1 in a row) and goes on");
+            }
+            assertAwaitStillCompletes(); // the next iteration that goes well says so
+            awaitLogged(log, "jipc's reactor works again after 1 failed iterations");
+            List<LogRecord> failed = log.containing("jipc's reactor failed (1 in a row) and goes on");
+            assertEquals(1, failed.size(), log.records().toString());
+            assertEquals(Level.SEVERE, failed.getFirst().getLevel()); // System.Logger's ERROR
+            assertTrue(failed.getFirst().getThrown().getMessage().contains("poll: ENOMEM"));
+            assertEquals(Level.INFO, log.containing("works again").getFirst().getLevel());
+        }
+    }
+
+    /** Waits for a record containing {@code text}: the loop logs on its own thread. */
+    private static void awaitLogged(LogCapture log, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.containing(text).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never logged: " + text + "; logged: " + log.records());
+            }
+            Thread.sleep(1);
         }
     }
 

@@ -13,12 +13,16 @@ import dev.jipc.Subprocess;
 import dev.jipc.internal.libc.Libc;
 import dev.jipc.internal.posix.FaultInjection;
 import dev.jipc.internal.posix.Processes;
+import dev.jipc.testing.LogCapture;
 import dev.jipc.testing.TestSupport;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -65,6 +69,24 @@ class ReaperFallbackTest {
         assertEquals(new ExitStatus.Exited(7), p.onExit().get(30, TimeUnit.SECONDS));
         assertEquals(-1, p.stdout().read(), "stdout drained and closed at reaping");
         assertEquals(List.of(), TestSupport.zombieChildren());
+        p.close();
+    }
+
+    @Test
+    void theFallbackIsLoggedWithItsReasonWarningTheFirstTime() throws Exception {
+        Subprocess p;
+        try (LogCapture log = new LogCapture()) {
+            try (var fault = FaultInjection.inject("pidfd_open", Libc.ENOSYS())) {
+                p = Jipc.spawn(QUIET, "true");
+            }
+            List<LogRecord> records = log.containing("with a thread of its own").stream()
+                    .filter(r -> r.getMessage().contains("pid " + p.pid() + ",")).toList();
+            assertEquals(1, records.size(), log.records().toString());
+            assertTrue(records.getFirst().getMessage().contains("ENOSYS"), records.getFirst().getMessage());
+            // Once per JVM at WARNING (maybe by an earlier test here), later at DEBUG.
+            assertTrue(Set.of(Level.WARNING, Level.FINE).contains(records.getFirst().getLevel()));
+        }
+        assertTrue(p.join(HANG));
         p.close();
     }
 
