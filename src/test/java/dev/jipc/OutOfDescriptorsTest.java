@@ -1,6 +1,7 @@
 package dev.jipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,22 @@ class OutOfDescriptorsTest {
         TestSupport.assertNoInternalTypeInChain(e);
         assertEquals(before, TestSupport.openFds());
         assertEquals(List.of(), TestSupport.zombieChildren());
+    }
+
+    @Test
+    void startProcessOutOfProcessesIsASpawnExceptionAndClosesTheBootstrapPipe() throws Exception {
+        Jipc.startProcess(() -> { }).join(); // the reactor and its eventfd exist before counting
+        try (Pipe<String> pipe = Jipc.pipe()) {
+            PipeWriter<String> w = pipe.writer();
+            long before = TestSupport.openFds();
+            SpawnException e;
+            try (var fault = FaultInjection.inject("posix_spawn", Libc.EAGAIN())) {
+                e = assertThrows(SpawnException.class, () -> Jipc.startProcess(() -> w.put("never")));
+            }
+            TestSupport.assertNoInternalTypeInChain(e);
+            assertEquals(before, TestSupport.openFds(), "both ends of the bootstrap pipe are closed again");
+            assertFalse(w.isClosed(), "the handles of a task that never started stay the caller's");
+        }
     }
 
     @Test
