@@ -92,6 +92,15 @@ class ProcessPoolTest {
         return futures;
     }
 
+    /** The worker {@code pid} is gone, the tasks around its task succeeded, and later ones do too. */
+    private static void assertKilledAndThePoolGoesOn(ProcessPool pool, long pid, String ifAlive,
+            List<CompletableFuture<Integer>> around) throws Exception {
+        awaitDead(pid);
+        assertFalse(alive(pid), ifAlive);
+        assertSquares(around, 0);
+        assertSquares(squares(pool, 100, 200), 100);
+    }
+
     private static void assertSquares(List<CompletableFuture<Integer>> futures, int from) throws Exception {
         for (int i = 0; i < futures.size(); i++) {
             assertEquals((from + i) * (from + i), get(futures.get(i)));
@@ -219,10 +228,7 @@ class ProcessPoolTest {
             assertTrue(hung.cancel(true));
             assertTrue(hung.isCancelled());
             assertThrows(CancellationException.class, () -> hung.get(10, TimeUnit.SECONDS));
-            awaitDead(pid);
-            assertFalse(alive(pid), "cancel(true) left the worker running");
-            assertSquares(around, 0);
-            assertSquares(squares(pool, 100, 200), 100);
+            assertKilledAndThePoolGoesOn(pool, pid, "cancel(true) left the worker running", around);
         }
     }
 
@@ -329,10 +335,7 @@ class ProcessPoolTest {
             List<CompletableFuture<Integer>> around = squares(pool, 0, 100);
             long pid = started(file);
             assertInstanceOf(TimeoutException.class, failure(slow));
-            awaitDead(pid);
-            assertFalse(alive(pid), "the timed-out task's worker lives on");
-            assertSquares(around, 0);
-            assertSquares(squares(pool, 100, 200), 100);
+            assertKilledAndThePoolGoesOn(pool, pid, "the timed-out task's worker lives on", around);
         }
     }
 
