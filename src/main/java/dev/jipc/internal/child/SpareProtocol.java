@@ -10,6 +10,10 @@ import java.nio.ByteBuffer;
  * (a cold start does not wait for its child either). The spare checks the count and closes the
  * socket before the task runs. End of file, either way, means the other side is gone: a waiting
  * spare, which no longer has a death signal armed, exits on it when the parent dies.
+ *
+ * <p>Before its task, at any time, the parent may send {@link Rehearsal}s: a preamble whose fd
+ * count is {@link #REHEARSAL}, no fds, and the rehearsal's bytes. The spare performs those that
+ * came while it trained before it says {@code READY}, and the others as they come.
  */
 public final class SpareProtocol {
     /** Spare to parent: booted, linked and trained; waiting for a task. */
@@ -20,8 +24,16 @@ public final class SpareProtocol {
     private SpareProtocol() {
     }
 
+    /** In place of a preamble's fd count: a rehearsal follows, not a task. */
+    public static final int REHEARSAL = -1;
+
     /** @return the bytes to send for {@code task} with {@code fds} fds attached */
     public static byte[] message(byte[] task, int fds) {
         return ByteBuffer.allocate(PREAMBLE_BYTES + task.length).putInt(task.length).putInt(fds).put(task).array();
+    }
+
+    /** @return the bytes to send for a {@link Rehearsal} */
+    public static byte[] rehearsal(byte[] rehearsal) {
+        return message(rehearsal, REHEARSAL);
     }
 }

@@ -46,6 +46,8 @@ public final class Training {
     static final int LAMBDA_CLASSES = (int) (200 * SCALE);
     /** Tasks a pool worker runs through its own path (deserialize, call, serialize the result). */
     static final int TASK_ROUND_TRIPS = (int) (3_000 * SCALE);
+    /** Handovers of fds over a socketpair, for the control-message code on both sides of one. */
+    static final int FD_HANDOVERS = 200;
     /** The longest a spare waits for the JIT to finish what the traffic queued. */
     private static final long COMPILE_WAIT_MILLIS = 2_000;
 
@@ -95,9 +97,43 @@ public final class Training {
         Sockets.link();
         Processes.getppid();
         ForyCodec.warmUp();
+        handOverFds(FD_HANDOVERS);
         restoreTask();
         stream(Jipc.pipe(Codec.raw()), i -> new byte[i % 64 == 0 ? 64_000 : 64], rawFrames);
         stream(Jipc.pipe(), Training::sampleValue, objectFrames);
+    }
+
+    /**
+     * A task's fds arrive as a spare's do: a preamble with fds attached (SCM_RIGHTS), then bytes
+     * alone. Until it has run, the control-message code after the recvmsg call took longer than
+     * the rest of a handover.
+     */
+    private static void handOverFds(int count) {
+        int[] ends = Sockets.socketpair();
+        int[] pipe = Posix.pipe();
+        try {
+            byte[] message = SpareProtocol.message(new byte[64], pipe.length);
+            byte[] received = new byte[message.length];
+            for (int i = 0; i < count; i++) {
+                long sent = Sockets.send(ends[0], message, 0, message.length, pipe);
+                Sockets.Received first = Sockets.receive(ends[1], received, 0, SpareProtocol.PREAMBLE_BYTES,
+                        Sockets.MAX_FDS);
+                Sockets.Received rest = Sockets.receive(ends[1], received, first.bytes(),
+                        message.length - first.bytes(), 0);
+                for (int fd : first.fds()) {
+                    Posix.close(fd);
+                }
+                if (sent != message.length || first.fds().length != pipe.length
+                        || first.bytes() + rest.bytes() != message.length) {
+                    throw new IllegalStateException("a handover over a socketpair sent " + sent + " bytes, received "
+                            + (first.bytes() + rest.bytes()) + " and " + first.fds().length + " fds");
+                }
+            }
+        } finally {
+            for (int fd : new int[] {ends[0], ends[1], pipe[0], pipe[1]}) {
+                Posix.close(fd);
+            }
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
+import java.lang.invoke.SerializedLambda;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -48,8 +49,12 @@ public final class HandleTransfer {
     private HandleTransfer() {
     }
 
-    /** A serialized task and the handles it captured. */
-    public record Captured(byte[] bytes, List<Handle> handles, int[] fds) {
+    /**
+     * A serialized task and the handles it captured.
+     *
+     * @param lambda the task's serialized form if it is a serializable lambda, else null
+     */
+    public record Captured(byte[] bytes, List<Handle> handles, int[] fds, SerializedLambda lambda) {
         /** @return whether a handed handle decodes with Fory, so that the child may load Fory while it boots */
         public boolean usesFory() {
             return handles.stream().anyMatch(h -> switch (h) {
@@ -71,8 +76,10 @@ public final class HandleTransfer {
         HandleTransfer transfer = new HandleTransfer();
         WRITING.set(transfer);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(task);
+        TaskOutputStream out = null;
+        try (TaskOutputStream o = new TaskOutputStream(bytes)) {
+            out = o;
+            o.writeObject(task);
         } catch (NotSerializableException e) {
             throw new IpcException("the task captures an object that is not serializable: " + e.getMessage()
                     + "; a task given to Jipc.startProcess is serialized with what it captures", e);
@@ -82,7 +89,28 @@ public final class HandleTransfer {
             WRITING.remove();
         }
         return new Captured(bytes.toByteArray(), List.copyOf(transfer.handles),
-                transfer.fds.stream().mapToInt(Integer::intValue).toArray());
+                transfer.fds.stream().mapToInt(Integer::intValue).toArray(), out.lambda);
+    }
+
+    /** Notes the task's serialized form: the first object it replaces is the task's writeReplace. */
+    private static final class TaskOutputStream extends ObjectOutputStream {
+        private boolean first = true;
+        /** The task as a lambda serializes, if it is one. */
+        SerializedLambda lambda;
+
+        TaskOutputStream(ByteArrayOutputStream bytes) throws IOException {
+            super(bytes);
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object obj) {
+            if (first) {
+                first = false;
+                lambda = obj instanceof SerializedLambda l ? l : null;
+            }
+            return obj;
+        }
     }
 
     /**

@@ -30,6 +30,7 @@ import java.lang.foreign.MemorySegment;
  * by the thread that took it.
  */
 final class Spare {
+    private static final int[] NO_FDS = {};
     final JavaLauncher.JavaChild child;
     /** The parent's end of the control socket. */
     final int control;
@@ -99,6 +100,18 @@ final class Spare {
         public boolean isHeldByCurrentThread() {
             return true; // only the taker uses the socket once the spare is TAKEN
         }
+    }
+
+    /**
+     * Sends a rehearsal without waiting (see {@link dev.jipc.internal.child.Rehearsal}); the caller
+     * holds the set's lock. A full socket skips it, a dead spare's reaping will tell.
+     *
+     * @return false if the socket took only part of it, which garbles what follows: the spare
+     *     must be killed
+     */
+    boolean rehearse(byte[] message) {
+        long sent = Sockets.send(control, message, 0, message.length, NO_FDS);
+        return sent < 0 || sent == message.length;
     }
 
     /**

@@ -4,6 +4,8 @@ import dev.jipc.ChildOptions;
 import dev.jipc.ChildProcess;
 import dev.jipc.ChildTask;
 import dev.jipc.IpcException;
+import dev.jipc.internal.child.Rehearsal;
+import dev.jipc.internal.child.SpareProtocol;
 import dev.jipc.internal.child.Training;
 import dev.jipc.internal.jfr.Jfr;
 import dev.jipc.internal.pipe.HandleTransfer;
@@ -12,7 +14,9 @@ import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Sockets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.SerializedLambda;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,9 @@ public final class SpareSet implements AutoCloseable {
     static final long REFILL_DELAY_MILLIS = 1_000;
     private static final System.Logger LOG = System.getLogger("dev.jipc");
 
+    /** Lambdas rehearsed at most, the oldest forgotten first. */
+    static final int MAX_REHEARSALS = 8;
+
     private final ChildOptions options;
     private final int target;
     /** Guards every field below, and the control sockets of the spares in {@link #spares}. */
@@ -45,6 +52,11 @@ public final class SpareSet implements AutoCloseable {
     private final List<Spare> spares = new ArrayList<>();
     /** Spares asked of the spawner and not yet in {@link #spares}. */
     private int spawning;
+    /**
+     * The rehearsals of the lambdas handed out so far, by {@link Rehearsal#key}, oldest first
+     * (null: it cannot be rehearsed); every spare is sent each once.
+     */
+    private final LinkedHashMap<String, byte[]> rehearsals = new LinkedHashMap<>();
     /** Spares in a row that died before they were ready. */
     private int failedBoots;
     private boolean closed;
@@ -103,6 +115,10 @@ public final class SpareSet implements AutoCloseable {
                     + " child takes at most " + Sockets.MAX_FDS + " (one SCM_RIGHTS message); hand fewer"
                     + " handles, or start it with Jipc.startProcess; nothing was handed over");
         }
+        if (captured.lambda() != null) {
+            Class<?> taskClass = task.getClass();
+            JavaLauncher.SPAWNER.execute(() -> learn(captured.lambda(), taskClass));
+        }
         String childName = JavaLauncher.nameOr(name);
         ChildProcess child = null;
         Spare spare;
@@ -116,6 +132,43 @@ public final class SpareSet implements AutoCloseable {
         }
         Jfr.childStarted(started, child.pid(), true, task.getClass().getName(), child.name(), warm);
         return child;
+    }
+
+    /**
+     * On the spawner: the first time a lambda is handed out, its rehearsal goes to every spare, so
+     * that the next task of that lambda finds its classes loaded and linked.
+     */
+    private void learn(SerializedLambda lambda, Class<?> taskClass) {
+        String key = Rehearsal.key(lambda);
+        lock.lock();
+        try {
+            if (closed || rehearsals.containsKey(key)) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        byte[] rehearsal = Rehearsal.of(lambda, taskClass); // outside the lock: it serializes
+        byte[] message = rehearsal == null ? null : SpareProtocol.rehearsal(rehearsal);
+        List<Spare> garbled = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closed || rehearsals.containsKey(key)) {
+                return;
+            }
+            rehearsals.put(key, message);
+            if (rehearsals.size() > MAX_REHEARSALS) {
+                rehearsals.pollFirstEntry();
+            }
+            for (Spare s : spares) {
+                if (message != null && !s.rehearse(message)) {
+                    garbled.add(s);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        garbled.forEach(s -> s.child.kill()); // their reaping replaces them
     }
 
     /** @return spares booted, trained and waiting now */
@@ -222,7 +275,7 @@ public final class SpareSet implements AutoCloseable {
             failed = true;
             LOG.log(System.Logger.Level.WARNING, "jipc: could not start a spare child JVM; children start cold", e);
         }
-        boolean orphan;
+        boolean kill;
         lock.lock();
         try {
             spawning--;
@@ -231,7 +284,12 @@ public final class SpareSet implements AutoCloseable {
                 return;
             }
             spares.add(spare); // before the hook: gone() acts only on spares in the set
-            orphan = closed;
+            kill = closed; // closed meanwhile
+            for (byte[] message : rehearsals.values()) {
+                if (message != null && !kill && !spare.rehearse(message)) {
+                    kill = true; // garbled; its replacement will boot
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -239,8 +297,8 @@ public final class SpareSet implements AutoCloseable {
         spare.child.onReaped = () -> gone(s);
         if (!spare.child.isAlive()) { // reaped before the hook was set
             gone(spare);
-        } else if (orphan) {
-            spare.child.kill(); // closed meanwhile; its reaping closes the control socket
+        } else if (kill) {
+            spare.child.kill(); // its reaping closes the control socket
         }
     }
 
