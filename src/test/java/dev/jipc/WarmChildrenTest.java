@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.NotSerializableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -268,6 +269,113 @@ class WarmChildrenTest {
             child.join();
             assertEquals(0, child.exitCode().getAsInt());
             assertNotEquals(victim, child.pid());
+        }
+    }
+
+    /** A class whose initializer, in a child given {@code -Djipc.test.initLog=FILE}, appends the pid to FILE. */
+    static final class Rehearsed {
+        static {
+            String log = System.getProperty("jipc.test.initLog");
+            if (log != null) {
+                try {
+                    Files.writeString(Path.of(log), ProcessHandle.current().pid() + "\n", StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+
+        static ChildTask putPid(PipeWriter<Long> w) {
+            return () -> w.put(ProcessHandle.current().pid());
+        }
+    }
+
+    private static ChildOptions logInits(Path log) {
+        return ChildOptions.defaults().withJvmOptions("-Djipc.spare.training=0.02", "-Djipc.test.initLog=" + log);
+    }
+
+    private static List<Long> inits(Path log) throws IOException {
+        return Files.readAllLines(log).stream().map(Long::parseLong).toList();
+    }
+
+    @Test
+    void aSpareBootedAfterALambdaWasHandedOutHasDeserializedItWhenReady() throws Exception {
+        Path log = Files.createTempFile("jipc-inits", ".txt");
+        try (WarmChildren warm = WarmChildren.create(1, logInits(log)); Pipe<Long> pipe = Jipc.pipe()) {
+            awaitReady(warm, 1);
+            ChildProcess first = warm.startProcess(Rehearsed.putPid(pipe.writer()));
+            assertEquals(first.pid(), pipe.reader().get());
+            first.join();
+            assertEquals(List.of(first.pid()), inits(log));
+            awaitReady(warm, 1);
+            long next = sparePids().iterator().next();
+            // ready, and no task sent to it yet: its rehearsal initialized the lambda's class
+            assertEquals(List.of(first.pid(), next), inits(log));
+            try (Pipe<Long> again = Jipc.pipe()) {
+                ChildProcess second = warm.startProcess(Rehearsed.putPid(again.writer()));
+                assertEquals(next, second.pid());
+                assertEquals(next, again.reader().get());
+                second.join();
+                assertEquals(0, second.exitCode().getAsInt());
+            }
+            assertEquals(List.of(first.pid(), next), inits(log), "the task initialized its class again");
+        } finally {
+            Files.delete(log);
+        }
+    }
+
+    @Test
+    void aWaitingSpareDeserializesALambdaOnceAnotherSpareWasHandedIt() throws Exception {
+        Path log = Files.createTempFile("jipc-inits", ".txt");
+        try (WarmChildren warm = WarmChildren.create(2, logInits(log)); Pipe<Long> pipe = Jipc.pipe()) {
+            awaitReady(warm, 2);
+            Set<Long> spares = sparePids();
+            ChildProcess first = warm.startProcess(Rehearsed.putPid(pipe.writer()));
+            assertEquals(first.pid(), pipe.reader().get());
+            first.join();
+            long other = spares.stream().filter(p -> p != first.pid()).findFirst().orElseThrow();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (inits(log).size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            List<Long> inits = inits(log);
+            assertEquals(2, inits.size(), inits.toString());
+            assertEquals(Set.of(first.pid(), other), Set.copyOf(inits));
+        } finally {
+            Files.delete(log);
+        }
+    }
+
+    /** A class whose initializer fails in a child given {@code -Djipc.test.failInit=true}. */
+    static final class FailsToInitialize {
+        static {
+            if (Boolean.getBoolean("jipc.test.failInit")) {
+                throw new IllegalStateException("this class does not initialize in children");
+            }
+        }
+
+        static ChildTask task() {
+            return () -> { };
+        }
+    }
+
+    @Test
+    void aLambdaWhoseClassFailsToInitializeLeavesTheSparesThatRehearseItReadyForOtherTasks() throws Exception {
+        ChildOptions options = ChildOptions.defaults().withJvmOptions("-Djipc.spare.training=0.02",
+                "-Djipc.test.failInit=true");
+        try (WarmChildren warm = WarmChildren.create(1, options); Pipe<String> pipe = Jipc.pipe()) {
+            awaitReady(warm, 1);
+            ChildProcess failing = warm.startProcess(FailsToInitialize.task());
+            failing.join();
+            assertEquals(1, failing.exitCode().getAsInt());
+            awaitReady(warm, 1); // the replacement rehearsed the failing lambda before it said so
+            long spare = sparePids().iterator().next();
+            PipeWriter<String> w = pipe.writer();
+            ChildProcess child = warm.startProcess(() -> w.put("still warm"));
+            assertEquals(spare, child.pid());
+            assertEquals("still warm", pipe.reader().get());
+            child.join();
+            assertEquals(0, child.exitCode().getAsInt());
         }
     }
 
