@@ -28,6 +28,7 @@
 #include <sys/uio.h>
 #include <sys/socket.h>
 #include <stddef.h>
+#include <sys/epoll.h>
 
 /*
  * jipc_siginfo: a flat, SIGCHLD-oriented view of glibc's siginfo_t, for
@@ -66,3 +67,12 @@ _Static_assert(offsetof(struct jipc_siginfo, code) == offsetof(siginfo_t, si_cod
 _Static_assert(offsetof(struct jipc_siginfo, pid) == offsetof(siginfo_t, si_pid), "si_pid");
 _Static_assert(offsetof(struct jipc_siginfo, uid) == offsetof(siginfo_t, si_uid), "si_uid");
 _Static_assert(offsetof(struct jipc_siginfo, status) == offsetof(siginfo_t, si_status), "si_status");
+
+/*
+ * struct epoll_event is packed on x86_64 (__EPOLL_PACKED): 12 bytes, the data at offset 4, which
+ * the generated layout must say too.
+ */
+#if defined(__x86_64__)
+_Static_assert(sizeof(struct epoll_event) == 12, "epoll_event size");
+_Static_assert(offsetof(struct epoll_event, data) == 4, "epoll_event data");
+#endif

@@ -698,6 +698,39 @@ public class Libc extends Libc$shared {
     public static int SO_RCVBUF() {
         return SO_RCVBUF;
     }
+    private static final int EPOLL_CTL_ADD = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define EPOLL_CTL_ADD 1
+     * }
+     */
+    public static int EPOLL_CTL_ADD() {
+        return EPOLL_CTL_ADD;
+    }
+    private static final int EPOLL_CTL_DEL = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define EPOLL_CTL_DEL 2
+     * }
+     */
+    public static int EPOLL_CTL_DEL() {
+        return EPOLL_CTL_DEL;
+    }
+    private static final int EPOLL_CTL_MOD = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define EPOLL_CTL_MOD 3
+     * }
+     */
+    public static int EPOLL_CTL_MOD() {
+        return EPOLL_CTL_MOD;
+    }
+    /**
+     * {@snippet lang=c :
+     * typedef unsigned int __uint32_t
+     * }
+     */
+    public static final OfInt __uint32_t = Libc.C_INT;
     /**
      * {@snippet lang=c :
      * typedef unsigned long __uint64_t
@@ -740,6 +773,12 @@ public class Libc extends Libc$shared {
      * }
      */
     public static final OfInt __socklen_t = Libc.C_INT;
+    /**
+     * {@snippet lang=c :
+     * typedef __uint32_t uint32_t
+     * }
+     */
+    public static final OfInt uint32_t = Libc.C_INT;
     /**
      * {@snippet lang=c :
      * typedef __uint64_t uint64_t
@@ -3702,6 +3741,246 @@ public class Libc extends Libc$shared {
                 traceDowncall("shutdown", __fd, __how);
             }
             return (int)mh$.invokeExact(__fd, __how);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+    private static final int EPOLL_CLOEXEC = (int)524288L;
+    /**
+     * {@snippet lang=c :
+     * enum enum (unnamed at /usr/include/x86_64-linux-gnu/bits/epoll.h:23:1).EPOLL_CLOEXEC = 524288
+     * }
+     */
+    public static int EPOLL_CLOEXEC() {
+        return EPOLL_CLOEXEC;
+    }
+    private static final int EPOLLIN = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLIN = 1
+     * }
+     */
+    public static int EPOLLIN() {
+        return EPOLLIN;
+    }
+    private static final int EPOLLOUT = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLOUT = 4
+     * }
+     */
+    public static int EPOLLOUT() {
+        return EPOLLOUT;
+    }
+    private static final int EPOLLERR = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLERR = 8
+     * }
+     */
+    public static int EPOLLERR() {
+        return EPOLLERR;
+    }
+    private static final int EPOLLHUP = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLHUP = 16
+     * }
+     */
+    public static int EPOLLHUP() {
+        return EPOLLHUP;
+    }
+    private static final int EPOLLONESHOT = (int)1073741824L;
+    /**
+     * {@snippet lang=c :
+     * enum EPOLL_EVENTS.EPOLLONESHOT = 1073741824
+     * }
+     */
+    public static int EPOLLONESHOT() {
+        return EPOLLONESHOT;
+    }
+
+    private static class epoll_create1 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("epoll_create1").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int epoll_create1(int __flags)
+     * }
+     */
+    public static FunctionDescriptor epoll_create1$descriptor() {
+        return epoll_create1.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int epoll_create1(int __flags)
+     * }
+     */
+    public static MethodHandle epoll_create1$handle() {
+        return epoll_create1.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int epoll_create1(int __flags)
+     * }
+     */
+    public static MemorySegment epoll_create1$address() {
+        return epoll_create1.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int epoll_create1(int __flags)
+     * }
+     */
+    public static int epoll_create1(int __flags) {
+        var mh$ = epoll_create1.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("epoll_create1", __flags);
+            }
+            return (int)mh$.invokeExact(__flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class epoll_ctl {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_INT,
+            Libc.C_INT,
+            Libc.C_INT,
+            Libc.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("epoll_ctl").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int epoll_ctl(int __epfd, int __op, int __fd, struct epoll_event *__event)
+     * }
+     */
+    public static FunctionDescriptor epoll_ctl$descriptor() {
+        return epoll_ctl.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int epoll_ctl(int __epfd, int __op, int __fd, struct epoll_event *__event)
+     * }
+     */
+    public static MethodHandle epoll_ctl$handle() {
+        return epoll_ctl.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int epoll_ctl(int __epfd, int __op, int __fd, struct epoll_event *__event)
+     * }
+     */
+    public static MemorySegment epoll_ctl$address() {
+        return epoll_ctl.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int epoll_ctl(int __epfd, int __op, int __fd, struct epoll_event *__event)
+     * }
+     */
+    public static int epoll_ctl(int __epfd, int __op, int __fd, MemorySegment __event) {
+        var mh$ = epoll_ctl.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("epoll_ctl", __epfd, __op, __fd, __event);
+            }
+            return (int)mh$.invokeExact(__epfd, __op, __fd, __event);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class epoll_wait {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            Libc.C_INT,
+            Libc.C_INT,
+            Libc.C_POINTER,
+            Libc.C_INT,
+            Libc.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("epoll_wait").orElseThrow();
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int epoll_wait(int __epfd, struct epoll_event *__events, int __maxevents, int __timeout)
+     * }
+     */
+    public static FunctionDescriptor epoll_wait$descriptor() {
+        return epoll_wait.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int epoll_wait(int __epfd, struct epoll_event *__events, int __maxevents, int __timeout)
+     * }
+     */
+    public static MethodHandle epoll_wait$handle() {
+        return epoll_wait.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int epoll_wait(int __epfd, struct epoll_event *__events, int __maxevents, int __timeout)
+     * }
+     */
+    public static MemorySegment epoll_wait$address() {
+        return epoll_wait.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int epoll_wait(int __epfd, struct epoll_event *__events, int __maxevents, int __timeout)
+     * }
+     */
+    public static int epoll_wait(int __epfd, MemorySegment __events, int __maxevents, int __timeout) {
+        var mh$ = epoll_wait.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("epoll_wait", __epfd, __events, __maxevents, __timeout);
+            }
+            return (int)mh$.invokeExact(__epfd, __events, __maxevents, __timeout);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
