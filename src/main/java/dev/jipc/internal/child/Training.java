@@ -21,6 +21,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ public final class Training {
     static final int FD_HANDOVERS = 200;
     /** The longest a spare waits for the JIT to finish what the traffic queued. */
     private static final long COMPILE_WAIT_MILLIS = 2_000;
+    /** The longest a spare waits for its heap to stop shrinking after its last collection. */
+    private static final long HEAP_WAIT_MILLIS = 1_000;
 
     private Training() {
     }
@@ -59,6 +62,10 @@ public final class Training {
         spinLambdas(LAMBDA_CLASSES);
         awaitCompiler();
         System.gc(); // the task starts with an empty young generation, and a waiting spare's heap shrinks
+        // G1 gives the freed heap back on a thread of its own, for tens of ms after the collection:
+        // a task that came meanwhile waited for it (same-run A/B: p50 and p90 of warm starts higher).
+        MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
+        Settling.await(() -> heap.getHeapMemoryUsage().getCommitted(), 10, 3, HEAP_WAIT_MILLIS);
     }
 
     /**
@@ -211,14 +218,6 @@ public final class Training {
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return;
         }
-        long deadline = System.nanoTime() + COMPILE_WAIT_MILLIS * 1_000_000;
-        long last = -1;
-        int quiet = 0;
-        while (quiet < 3 && System.nanoTime() < deadline) {
-            long now = jit.getTotalCompilationTime();
-            quiet = now == last ? quiet + 1 : 0;
-            last = now;
-            Thread.sleep(20);
-        }
+        Settling.await(jit::getTotalCompilationTime, 20, 3, COMPILE_WAIT_MILLIS);
     }
 }
