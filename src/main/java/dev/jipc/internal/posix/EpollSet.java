@@ -230,11 +230,6 @@ public final class EpollSet<A> implements Poller<A> {
         return visited;
     }
 
-    @Override
-    public String waitCall() {
-        return "epoll_wait";
-    }
-
     /** @return how often the kernel set was rebuilt to drop a stale registration */
     int rebuilds() {
         return rebuilds;

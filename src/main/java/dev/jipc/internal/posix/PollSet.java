@@ -166,11 +166,6 @@ public final class PollSet<A> implements Poller<A> {
     }
 
     @Override
-    public String waitCall() {
-        return "poll";
-    }
-
-    @Override
     public void close() {
         arena.close();
     }

@@ -82,11 +82,6 @@ public interface Poller<A> extends AutoCloseable {
      */
     int poll(int timeoutMillis, Visitor<A> visitor);
 
-    /**
-     * @return the system call that waits ({@code "poll"}, {@code "epoll_wait"}), as errors name it
-     *     and as {@link FaultInjection#inject} takes it
-     */
-    String waitCall();
 
     @Override
     void close();
