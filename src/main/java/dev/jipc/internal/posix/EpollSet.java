@@ -20,7 +20,8 @@ import java.util.Arrays;
  *
  * <p>What epoll will not watch is reported as poll(2) would, at every wait until removed: an fd
  * that is not open (EBADF) as POLLNVAL, a file without poll support (EPERM: regular files) as
- * ready for what it is asked.
+ * ready for what it is asked. A closed number that became this set's own epoll fd (EINVAL) is
+ * POLLNVAL too.
  *
  * <p>Confined: the thread that creates it is the only one to use it.
  *
@@ -128,7 +129,12 @@ public final class EpollSet<A> implements Poller<A> {
         attachments[key] = attachment;
         generations[key]++;
         size++;
-        watch(key, Epoll.CTL_ADD);
+        try {
+            watch(key, Epoll.CTL_ADD);
+        } catch (RuntimeException e) { // not added: the owner never learns the key
+            release(key);
+            throw e;
+        }
         return key;
     }
 
@@ -159,11 +165,16 @@ public final class EpollSet<A> implements Poller<A> {
                 throw failure("epoll_ctl(DEL, " + fds[key] + ")", -r);
             }
         }
+        release(key);
+        return null;
+    }
+
+    /** Makes {@code key} free; the kernel no longer has it. */
+    private void release(int key) {
         fds[key] = -1;
         attachments[key] = null;
         free[freeCount++] = key;
         size--;
-        return null;
     }
 
     @Override
@@ -256,7 +267,7 @@ public final class EpollSet<A> implements Poller<A> {
             if (unwatched[key] != 0) {
                 unwatch(key, (short) 0);
             }
-        } else if (-r == Posix.EBADF) {
+        } else if (-r == Posix.EBADF || -r == Libc.EINVAL()) { // EINVAL: the number is this set's own now
             unwatch(key, Posix.POLLNVAL);
         } else if (-r == Libc.EPERM()) {
             unwatch(key, ALWAYS_READY);
