@@ -301,12 +301,17 @@ public final class Reactor implements Jfr.LoopCounters {
     private void register(int fd, Waiter w) {
         assert inLoop();
         Interest i = interests.get(fd);
-        if (i == null) {
-            i = new Interest();
-            i.slot = pollSet.add(fd, w.events, i);
-            interests.put(fd, i);
-        } else {
-            pollSet.events(i.slot, (short) (pollSet.events(i.slot) | w.events));
+        try {
+            if (i == null) {
+                i = new Interest();
+                i.slot = pollSet.add(fd, w.events, i);
+                interests.put(fd, i);
+            } else {
+                pollSet.events(i.slot, (short) (pollSet.events(i.slot) | w.events));
+            }
+        } catch (RuntimeException e) { // epoll_ctl failed: not among the waiters that failed() fails
+            w.completeExceptionally(e);
+            throw e;
         }
         i.waiters.add(w);
     }
