@@ -9,9 +9,10 @@ import org.junit.jupiter.api.Test;
 class BackendTest {
 
     @Test
-    void unsetOrBlankIsTheDefault() {
-        assertEquals(Backend.DEFAULT, Backend.parse(null, "Linux"));
-        assertEquals(Backend.DEFAULT, Backend.parse(" ", "Linux"));
+    void unsetOrBlankIsEpollOnLinuxAndPollElsewhere() {
+        assertEquals(Backend.EPOLL, Backend.parse(null, "Linux"));
+        assertEquals(Backend.EPOLL, Backend.parse(" ", "Linux"));
+        assertEquals(Backend.POLL, Backend.parse(null, "Mac OS X"));
     }
 
     @Test
