@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jipc.internal.libc.Libc;
+import dev.jipc.testing.TestSupport;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -173,7 +174,7 @@ class PollerTest {
         try (Poller<String> set = kind.make(1)) {
             int key = set.add(old[0], Posix.POLLIN, "reader");
             Posix.close(old[0]);
-            int[] reused = reopen(old[0], pipes);
+            int[] reused = TestSupport.reopen(old[0], Posix::pipe, pipes);
             set.events(key, Posix.POLLIN);
             assertEquals(Map.of(), poll(set, 0), "the new pipe is empty");
             writeByte(reused[1]);
@@ -289,20 +290,6 @@ class PollerTest {
         return ready;
     }
 
-    /**
-     * @return a pipe whose read end has {@code number}, just closed; the kernel hands out the
-     *     lowest free number, so the next pipe takes it unless another thread was quicker
-     */
-    static int[] reopen(int number, List<int[]> opened) {
-        for (int tries = 0; tries < 100; tries++) {
-            int[] fds = Posix.pipe();
-            opened.add(fds);
-            if (fds[0] == number) {
-                return fds;
-            }
-        }
-        throw new AssertionError("fd " + number + " was never handed out again");
-    }
 
     static void writeByte(int fd) {
         try (Arena arena = Arena.ofConfined()) {

@@ -13,6 +13,7 @@ import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.FaultInjection;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.testing.LogCapture;
+import dev.jipc.testing.TestSupport;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,7 +160,7 @@ class ReactorTest {
             CompletableFuture<Integer> stale = r.await(old[0], Posix.POLLIN);
             assertAwaitStillCompletes(r); // a round trip: the loop waits on old[0] now
             Posix.close(old[0]);
-            int[] reused = reopen(old[0], opened);
+            int[] reused = TestSupport.reopen(old[0], Posix::pipe, opened);
             CompletableFuture<Integer> fresh = r.await(reused[0], Posix.POLLIN);
             assertAwaitStillCompletes(r);
             assertFalse(fresh.isDone(), "the new pipe is empty");
@@ -290,10 +291,7 @@ class ReactorTest {
                 assertTrue(e.getCause().getMessage().contains(backend.waitCall() + ": ENOMEM"), e.getCause().getMessage());
             }
             assertAwaitStillCompletes(r);
-            // The failed fd is polled again when asked anew.
-            CompletableFuture<Integer> again = r.await(idle[0], Posix.POLLIN);
-            writeByte(idle[1]);
-            assertTrue((again.get(10, TimeUnit.SECONDS) & Posix.POLLIN) != 0);
+            assertPolledAgain(r, idle); // the failed fd, asked anew
         } finally {
             Posix.close(idle[0]);
             Posix.close(idle[1]);
@@ -318,9 +316,7 @@ class ReactorTest {
             }
             assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
             assertAwaitStillCompletes(r);
-            CompletableFuture<Integer> again = r.await(idle[0], Posix.POLLIN);
-            writeByte(idle[1]);
-            assertTrue((again.get(10, TimeUnit.SECONDS) & Posix.POLLIN) != 0);
+            assertPolledAgain(r, idle);
         } finally {
             Posix.close(idle[0]);
             Posix.close(idle[1]);
@@ -363,6 +359,13 @@ class ReactorTest {
         r.await(WAKER[1], Posix.POLLIN).cancel(false);
     }
 
+    /** A new wait on {@code fds}, whose earlier wait the loop failed, completes when it is written. */
+    private static void assertPolledAgain(Reactor r, int[] fds) throws Exception {
+        CompletableFuture<Integer> again = r.await(fds[0], Posix.POLLIN);
+        writeByte(fds[1]);
+        assertTrue((again.get(10, TimeUnit.SECONDS) & Posix.POLLIN) != 0);
+    }
+
     /** A fresh wait on a readable pipe completes: the loop runs. */
     static void assertAwaitStillCompletes(Reactor r) throws Exception {
         int[] fds = Posix.pipe();
@@ -382,18 +385,4 @@ class ReactorTest {
         assertTrue(ran.get(10, TimeUnit.SECONDS));
     }
 
-    /**
-     * @return a new pipe whose read end has {@code number}, just closed: the kernel hands out the
-     *     lowest free number, so the next pipe takes it unless another thread was quicker
-     */
-    private static int[] reopen(int number, List<int[]> opened) {
-        for (int tries = 0; tries < 100; tries++) {
-            int[] fds = Posix.pipe();
-            opened.add(fds);
-            if (fds[0] == number) {
-                return fds;
-            }
-        }
-        throw new AssertionError("fd " + number + " was never handed out again");
-    }
 }
