@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Helpers shared by tests: waiting for a thread to block, counting this process's fds. */
@@ -86,6 +87,23 @@ public final class TestSupport {
             }
             todo.addAll(List.of(e.getSuppressed()));
         }
+    }
+
+    /**
+     * @param pipe makes a pipe, as {@code Posix::pipe}
+     * @param opened gets every pipe made, for the caller to close
+     * @return a new pipe whose read end has {@code number}, just closed: the kernel hands out the
+     *     lowest free number, so the next pipe takes it unless another thread was quicker
+     */
+    public static int[] reopen(int number, Supplier<int[]> pipe, List<int[]> opened) {
+        for (int tries = 0; tries < 100; tries++) {
+            int[] fds = pipe.get();
+            opened.add(fds);
+            if (fds[0] == number) {
+                return fds;
+            }
+        }
+        throw new AssertionError("fd " + number + " was never handed out again");
     }
 
     /** @return how many fds this process has open */

@@ -26,13 +26,16 @@ import java.util.concurrent.locks.LockSupport;
  *     dev.jipc.bench.ReactorScale 9900 2000     # idle waiters, timed samples
  * }</pre>
  *
- * With {@code poll} first ({@code ReactorScale poll 9900 2000}) it times poll(2) alone instead: one
+ * The reactor's backend is {@code -Djipc.reactor=poll} or {@code epoll} (see the README); 9,900
+ * idle pipes are 19,800 fds, so {@code ulimit -n} must be above 19,900 (20,000 here).
+ *
+ * <p>With {@code poll} first ({@code ReactorScale poll 9900 2000}) it times poll(2) alone instead: one
  * pass with a zero timeout over the read ends of that many idle pipes, the kernel's part that no
  * reactor can save (an event costs at least two: the woken poll's re-scan, and the next poll's).
  *
- * <p>Prints {@code idle=N samples=M p50=... p90=... p99=... us}, then the reactor thread's CPU time
- * per sample, user (the reactor's own work) and system (poll(2), the eventfd, futex wake-ups):
- * less noisy than latency on a shared machine. Each sample: getAsync on
+ * <p>Prints {@code reactor=B idle=N samples=M p50=... p90=... p99=... p99.9=... us}, then the
+ * reactor thread's CPU time per sample, user (the reactor's own work) and system (the wait, the
+ * eventfd, futex wake-ups): less noisy than latency on a shared machine. Each sample: getAsync on
  * the timed pipe, 1 ms for it to park (spinning is off), then {@code put}; the time runs from
  * before the put to the completion of the future, stamped by a callback on the completing
  * thread. 500 untimed samples first.
@@ -125,11 +128,12 @@ public final class ReactorScale {
 
     private static void print(String what, int idle, long[] nanos) {
         Arrays.sort(nanos);
-        System.out.printf("%s idle=%d samples=%d p50=%.1f p90=%.1f p99=%.1f us%n", what, idle, nanos.length,
-                percentile(nanos, 50), percentile(nanos, 90), percentile(nanos, 99));
+        System.out.printf("%s reactor=%s idle=%d samples=%d p50=%.1f p90=%.1f p99=%.1f p99.9=%.1f us%n", what,
+                System.getProperty("jipc.reactor", "default"), idle, nanos.length,
+                percentile(nanos, 50), percentile(nanos, 90), percentile(nanos, 99), percentile(nanos, 99.9));
     }
 
-    private static double percentile(long[] sorted, int p) {
+    private static double percentile(long[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1_000.0;
     }
 }

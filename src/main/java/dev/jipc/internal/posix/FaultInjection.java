@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Test seam: makes a named system call fail with a chosen errno, as the kernel would under load
  * (EMFILE) or on an old kernel (ENOSYS), so that the failure paths are tested without exhausting
  * the machine. Production code never arms it; unarmed, it costs one volatile read per throwing
- * facade call and per {@link PollSet#poll}.
+ * facade call, per {@link PollSet#poll}, {@link EpollSet#poll} and per {@code epoll_ctl}.
  *
  * <pre>{@code
  * try (var fault = FaultInjection.inject("pipe2", Libc.EMFILE())) {
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class FaultInjection {
-    /** Armed faults by call name ({@code "pipe2"}, {@code "pidfd_open"}, {@code "poll"}). */
+    /** Armed faults by call name ({@code "pipe2"}, {@code "pidfd_open"}, {@code "poll"}, {@code "epoll_wait"}). */
     private static final Map<String, Fault> FAULTS = new ConcurrentHashMap<>();
     /** Whether {@link #FAULTS} may hold anything: the one read an unarmed call pays. */
     private static volatile boolean armed;

@@ -12,11 +12,11 @@ import java.util.Arrays;
  * A {@code struct pollfd} array that its owner edits in place, each slot with an attachment (as
  * epoll's {@code data}): adding and removing a slot and changing its interest cost O(1), so a
  * readiness event costs the owner nothing in the number of fds; {@link #poll} itself, being
- * poll(2), is O(fds). Removal moves the last slot into the gap, so slots are not stable: the
- * owner that keeps slot numbers re-reads {@link #attachment} of a removed slot afterwards.
+ * poll(2), is O(fds). A slot is a {@link Poller} key. Removal moves the last slot into the gap,
+ * so slots are not stable: {@link #remove} returns the attachment of the slot it moved.
  *
  * <p>Confined: the thread that creates it is the only one to use it (its memory is a confined
- * arena's).
+ * arena's; the asserts say so first).
  *
  * <pre>{@code
  * try (PollSet<Void> set = new PollSet<>(1)) {
@@ -27,12 +27,13 @@ import java.util.Arrays;
  *
  * @param <A> what the owner attaches to a slot
  */
-public final class PollSet<A> implements AutoCloseable {
+public final class PollSet<A> implements Poller<A> {
     private static final long SLOT_BYTES = pollfd.layout().byteSize();
     private static final long FD = pollfd.fd$offset();
     private static final long EVENTS = pollfd.events$offset();
     private static final long REVENTS = pollfd.revents$offset();
 
+    private final Thread owner = Thread.currentThread();
     /** Holds the arrays; old ones stay until close, which doubling bounds to the last one's size. */
     private final Arena arena = Arena.ofConfined();
     /** Where poll(2) saves errno. */
@@ -52,12 +53,15 @@ public final class PollSet<A> implements AutoCloseable {
     }
 
     /** @return the slots in use */
+    @Override
     public int size() {
         return size;
     }
 
     /** @return the new slot's index: {@link #size()} before the call */
+    @Override
     public int add(int fd, short events, A attachment) {
+        assert inOwner();
         if (size == attachments.length) {
             int capacity = 2 * size;
             MemorySegment grown = arena.allocate(pollfd.layout(), capacity);
@@ -78,28 +82,38 @@ public final class PollSet<A> implements AutoCloseable {
      * Removes {@code slot} by moving the last slot, with its attachment and its revents, into it.
      * An owner iterating over the slots after a poll goes downwards, so the moved slot is one it
      * has seen already.
+     *
+     * @return the attachment of the slot moved into {@code slot}, or null if it was the last
      */
-    public void remove(int slot) {
+    @Override
+    @SuppressWarnings("unchecked")
+    public A remove(int slot) {
         check(slot);
         int last = --size;
+        A moved = null;
         if (slot != last) {
             MemorySegment.copy(slots, last * SLOT_BYTES, slots, slot * SLOT_BYTES, SLOT_BYTES);
             attachments[slot] = attachments[last];
+            moved = (A) attachments[slot];
         }
         attachments[last] = null;
+        return moved;
     }
 
+    @Override
     public int fd(int slot) {
         check(slot);
         return slots.get(JAVA_INT, slot * SLOT_BYTES + FD);
     }
 
+    @Override
     public short events(int slot) {
         check(slot);
         return slots.get(JAVA_SHORT, slot * SLOT_BYTES + EVENTS);
     }
 
     /** Sets the slot's interest in place. */
+    @Override
     public void events(int slot, short events) {
         check(slot);
         slots.set(JAVA_SHORT, slot * SLOT_BYTES + EVENTS, events);
@@ -111,6 +125,7 @@ public final class PollSet<A> implements AutoCloseable {
         return slots.get(JAVA_SHORT, slot * SLOT_BYTES + REVENTS);
     }
 
+    @Override
     @SuppressWarnings("unchecked")
     public A attachment(int slot) {
         check(slot);
@@ -124,6 +139,7 @@ public final class PollSet<A> implements AutoCloseable {
      * @return the number of slots with revents, or {@code -errno} (EINTR included)
      */
     public int poll(int timeoutMillis) {
+        assert inOwner();
         int injected = FaultInjection.errnoFor("poll");
         if (injected != 0) {
             return -injected;
@@ -131,12 +147,35 @@ public final class PollSet<A> implements AutoCloseable {
         return Posix.poll(state, slots, size, timeoutMillis);
     }
 
+    /**
+     * {@link #poll(int)}, then visits the slots with revents downwards: a slot the visitor
+     * removes takes the last one, already visited.
+     */
+    @Override
+    public int poll(int timeoutMillis, Visitor<A> visitor) {
+        int n = poll(timeoutMillis);
+        int visited = 0;
+        for (int slot = size - 1; slot >= 0 && visited < n; slot--) {
+            short revents = revents(slot);
+            if (revents != 0) {
+                visited++;
+                visitor.ready(slot, fd(slot), revents, attachment(slot));
+            }
+        }
+        return n < 0 ? n : visited;
+    }
+
     @Override
     public void close() {
         arena.close();
     }
 
+    private boolean inOwner() {
+        return Thread.currentThread() == owner;
+    }
+
     private void check(int slot) {
+        assert inOwner();
         if (slot < 0 || slot >= size) {
             throw new IndexOutOfBoundsException("slot " + slot + " of " + size);
         }

@@ -9,7 +9,7 @@ import dev.jipc.IpcException;
 import dev.jipc.internal.jfr.Jfr;
 import dev.jipc.internal.posix.CallState;
 import dev.jipc.internal.posix.ErrnoException;
-import dev.jipc.internal.posix.PollSet;
+import dev.jipc.internal.posix.Poller;
 import dev.jipc.internal.posix.Posix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,9 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
- * One poll(2) loop on a daemon thread named {@code jipc-reactor}, started on first use.
+ * One readiness loop on a daemon thread named {@code jipc-reactor}, started on first use: poll(2)
+ * or epoll(7), as {@link Backend} says.
  *
  * <p>Any thread asks for readiness with {@link #await}; the request is queued and applied by the
  * loop thread only (the model of the JDK's EPollSelectorImpl). A burst of requests costs one
@@ -33,8 +35,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * those end the wait. The loop never runs user code: only jipc's own waiters park on these futures.
  * Work that may wait a few milliseconds is batched with {@link #later}, under the loop's one timer.
  *
- * <p>The poll set is kept in place (a {@link PollSet}: one slot per fd with waiters, its interest
- * the union of theirs), so an event or a request costs O(1) besides poll(2)'s own O(fds).
+ * <p>The poll set is kept in place (a {@link Poller}: one entry per fd with waiters, its interest
+ * the union of theirs), so an event or a request costs O(1) besides the wait's own: O(fds) for
+ * poll(2), O(ready fds) for epoll. epoll cannot see a close: whoever closes an fd that may have
+ * waiters calls {@link #forget} (or {@link #forgetLater}) first.
  *
  * <p>The loop survives its failures: a {@code later} task that throws is logged and the others
  * run; a failed poll, or any other exception in an iteration, fails the waits then pending with an
@@ -66,14 +70,25 @@ public final class Reactor implements Jfr.LoopCounters {
     static final long LATER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** Set while an eventfd write is outstanding, so concurrent wake-ups write once. */
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    /** Written to wake the loop; always slot 0 of the poll set. */
+    /** Written to wake the loop; in the poll set as {@link #wakeup}. */
     private final int wakeupFd;
     /** The loop thread. */
     private final Thread thread;
-    /** The fds polled, each slot's attachment its {@link Interest} (slot 0, the wake-up fd: null); loop thread only. */
-    private PollSet<Interest> pollSet;
-    /** Waiters by fd, each with its slot in {@link #pollSet}; loop thread only. */
+    /** What the loop waits in. */
+    private final Backend backend;
+    /** Makes {@link #pollSet} on the loop thread, from what the constructor opened. */
+    private final Supplier<Poller<Interest>> opener;
+    /** The fds polled, each entry's attachment its {@link Interest}; loop thread only. */
+    private Poller<Interest> pollSet;
+    /** The wake-up fd's entry, which has no waiters. */
+    private final Interest wakeup = new Interest();
+    /** Waiters by fd, each with its key in {@link #pollSet}; loop thread only. */
     private final Map<Integer, Interest> interests = new HashMap<>();
+    /** Completes each ready entry's waiters: one object for the loop's life. */
+    private final Poller.Visitor<Interest> onReady = this::ready;
+    /** The loop thread's eventfd read: its buffer and errno, from the loop's arena. */
+    private MemorySegment counter;
+    private CallState loopState;
     /**
      * Set by the shutdown hook. A thread blocked in a native call makes the JVM's exit wait 300 ms
      * for it (HotSpot waits for threads in native before it exits), so once the JVM is exiting the
@@ -84,6 +99,8 @@ public final class Reactor implements Jfr.LoopCounters {
     private static final long STOP_WAIT_MILLIS = 50;
     /** Set by the loop when it ends (or is about to): requests made since go to its successor. */
     private volatile boolean stopped;
+    /** Set by {@link #shutDown}: a reactor of a test's own ends at its next iteration. */
+    private volatile boolean ending;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(Reactor::stopForExit, "jipc-reactor-stopper"));
@@ -113,20 +130,30 @@ public final class Reactor implements Jfr.LoopCounters {
     private int iterations;
     private int watchedFds;
 
-    private Reactor() {
+    private Reactor(Backend backend) {
+        this.backend = backend;
         this.wakeupFd = Posix.eventfd();
+        try {
+            this.opener = backend.open(INITIAL_SLOTS);
+        } catch (RuntimeException e) {
+            Posix.close(wakeupFd);
+            throw e;
+        }
         this.thread = new Thread(this::loop, "jipc-reactor");
         thread.setDaemon(true);
     }
 
-    /** @return the process-wide reactor, starting its thread on first use */
+    /**
+     * @return the process-wide reactor, starting its thread on first use
+     * @throws IllegalArgumentException if {@code -Djipc.reactor} names no backend
+     */
     public static Reactor get() {
         Reactor r = instance;
         if (r == null) {
             synchronized (Reactor.class) {
                 r = instance;
                 if (r == null) {
-                    r = new Reactor();
+                    r = new Reactor(Backend.configured());
                     r.thread.start();
                     instance = r;
                 }
@@ -139,6 +166,34 @@ public final class Reactor implements Jfr.LoopCounters {
     /** @return the running reactor, or null if none was started (or it ended); never starts one */
     public static Reactor current() {
         return instance;
+    }
+
+    /**
+     * A reactor of the caller's own over {@code backend}, its thread started: not the shared
+     * one, which {@link #get} and {@link #current} never return it as. For tests, which end it
+     * with {@link #shutDown}.
+     */
+    static Reactor start(Backend backend) {
+        Reactor r = new Reactor(backend);
+        r.thread.start();
+        return r;
+    }
+
+    /**
+     * Ends a reactor made by {@link #start}: its pending waits fail, its loop ends, its fds are
+     * closed. Returns once the loop has ended.
+     */
+    void shutDown() throws InterruptedException {
+        assert instance != this && !inLoop() : "only a reactor of a test's own is shut down, from outside";
+        ending = true;
+        wakeup();
+        thread.join();
+        Posix.close(wakeupFd);
+    }
+
+    /** @return the backend this reactor waits with */
+    Backend backend() {
+        return backend;
     }
 
     /** @return the loop's iterations so far, wrapping at 2^32; a racy read, maybe stale */
@@ -184,14 +239,28 @@ public final class Reactor implements Jfr.LoopCounters {
      * loop stops polling it, so the kernel drops its reference to the file at once.
      */
     public void forget(int fd) {
-        update(() -> {
+        update(forgetting(fd));
+    }
+
+    /**
+     * {@link #forget} without waking the loop: done at its next wake-up for whatever reason (at
+     * the latest when the JVM exits). For an fd whose waiters can wait that long, such as a
+     * reaped child's pidfd: epoll drops a closed fd silently, so its waiters would otherwise stay.
+     * Called before the close, as {@code forget} is: a new fd with the same number asked for
+     * afterwards is not the one forgotten.
+     */
+    public void forgetLater(int fd) {
+        updates.add(forgetting(fd));
+    }
+
+    private Runnable forgetting(int fd) {
+        return () -> {
             Interest i = interests.remove(fd);
             if (i != null) {
-                pollSet.remove(i.slot);
-                movedInto(i.slot);
+                moved(pollSet.remove(i.slot), i.slot);
                 i.waiters.forEach(w -> w.complete((int) POLLNVAL));
             }
-        });
+        };
     }
 
     /**
@@ -232,12 +301,17 @@ public final class Reactor implements Jfr.LoopCounters {
     private void register(int fd, Waiter w) {
         assert inLoop();
         Interest i = interests.get(fd);
-        if (i == null) {
-            i = new Interest();
-            i.slot = pollSet.add(fd, w.events, i);
-            interests.put(fd, i);
-        } else {
-            pollSet.events(i.slot, (short) (pollSet.events(i.slot) | w.events));
+        try {
+            if (i == null) {
+                i = new Interest();
+                i.slot = pollSet.add(fd, w.events, i);
+                interests.put(fd, i);
+            } else {
+                pollSet.events(i.slot, (short) (pollSet.events(i.slot) | w.events));
+            }
+        } catch (RuntimeException e) { // epoll_ctl failed: not among the waiters that failed() fails
+            w.completeExceptionally(e);
+            throw e;
         }
         i.waiters.add(w);
     }
@@ -255,8 +329,7 @@ public final class Reactor implements Jfr.LoopCounters {
         assert inLoop();
         if (i.waiters.isEmpty()) {
             interests.remove(fd);
-            pollSet.remove(i.slot);
-            movedInto(i.slot);
+            moved(pollSet.remove(i.slot), i.slot);
         } else {
             short events = 0;
             for (Waiter w : i.waiters) {
@@ -266,23 +339,24 @@ public final class Reactor implements Jfr.LoopCounters {
         }
     }
 
-    /** After a removal from {@code slot}: the slot moved into it, if any, learns its new number. */
-    private void movedInto(int slot) {
+    /** After a removal from {@code key}: the entry moved into it, if any, learns its new key. */
+    private void moved(Interest into, int key) {
         assert inLoop();
-        if (slot < pollSet.size()) {
-            pollSet.attachment(slot).slot = slot;
+        if (into != null) {
+            into.slot = key;
         }
     }
 
     private void loop() {
         Arena arena = Arena.ofConfined();
-        MemorySegment counter = arena.allocate(ValueLayout.JAVA_LONG);
-        CallState state = new CallState(arena);
-        pollSet = new PollSet<>(INITIAL_SLOTS);
-        pollSet.add(wakeupFd, POLLIN, null);
+        counter = arena.allocate(ValueLayout.JAVA_LONG);
+        loopState = new CallState(arena);
+        pollSet = opener.get();
+        wakeup.slot = pollSet.add(wakeupFd, POLLIN, wakeup);
         long laterDue = 0; // when the pending batch of later tasks runs; 0: none pending
         while (true) {
-            if (exiting && endIfIdle()) {
+            if (ending) {
+                end();
                 return;
             }
             try {
@@ -302,30 +376,20 @@ public final class Reactor implements Jfr.LoopCounters {
                     }
                 }
                 applyUpdates();
+                // After the updates: a forgetLater may be what leaves nothing to wait for.
+                if (exiting && endIfIdle()) {
+                    return;
+                }
                 assert inLoop() : "the counters are the loop thread's";
                 iterations++;
                 watchedFds = pollSet.size() - 1;
-                int n = pollSet.poll(timeout);
+                int n = pollSet.poll(timeout, onReady);
                 if (n < 0) {
                     if (-n == Posix.EINTR) {
                         continue;
                     }
-                    throw new ErrnoException("poll", -n).as(IpcException::new,
+                    throw new ErrnoException(backend.waitCall(), -n).as(IpcException::new,
                             "jipc's reactor could not poll its " + pollSet.size() + " fds");
-                }
-                // Downwards: a slot removed while dispatching takes the last one, already seen.
-                for (int slot = pollSet.size() - 1; slot >= 0 && n > 0; slot--) {
-                    short revents = pollSet.revents(slot);
-                    if (revents == 0) {
-                        continue;
-                    }
-                    n--;
-                    if (slot == 0) {
-                        Posix.read(state, wakeupFd, counter, 8);
-                        wakeupPending.set(false); // before applying updates: a later request wakes us again
-                    } else {
-                        dispatch(slot, revents);
-                    }
                 }
                 recovered();
             } catch (Throwable t) {
@@ -361,11 +425,20 @@ public final class Reactor implements Jfr.LoopCounters {
         return false;
     }
 
-    /** Completes the waiters of {@code slot} that its revents satisfy. */
-    private void dispatch(int slot, short revents) {
+    /** A ready entry: the wake-up's is drained, any other's waiters are dispatched. */
+    private void ready(int key, int fd, short revents, Interest i) {
         assert inLoop();
-        Interest i = pollSet.attachment(slot);
-        int fd = pollSet.fd(slot);
+        if (i == wakeup) {
+            Posix.read(loopState, wakeupFd, counter, 8);
+            wakeupPending.set(false); // before applying updates: a later request wakes us again
+        } else {
+            dispatch(fd, revents, i);
+        }
+    }
+
+    /** Completes the waiters of {@code i} that its revents satisfy. */
+    private void dispatch(int fd, short revents, Interest i) {
+        assert inLoop();
         boolean left = false;
         for (int k = i.waiters.size() - 1; k >= 0; k--) {
             Waiter w = i.waiters.get(k);
@@ -415,10 +488,7 @@ public final class Reactor implements Jfr.LoopCounters {
                 abandoned += w.completeExceptionally(reason) ? 1 : 0;
             }
         }
-        interests.clear();
-        while (pollSet.size() > 1) {
-            pollSet.remove(pollSet.size() - 1);
-        }
+        clear();
         long pause = Math.min(MAX_BACKOFF_MILLIS, 1L << Math.min(10, failures - 1)) - 1; // 0, 1, 3, 7 ... ms
         log(System.Logger.Level.ERROR, "jipc's reactor failed (" + failures + " in a row) and goes on: "
                 + abandoned + " pending waits failed with " + reason.getMessage(), t);
@@ -429,6 +499,30 @@ public final class Reactor implements Jfr.LoopCounters {
                 // nobody interrupts the reactor: go on
             }
         }
+    }
+
+    /** Drops every fd but the wake-up's from the poll set. */
+    private void clear() {
+        assert inLoop();
+        try {
+            for (Interest i : interests.values()) {
+                moved(pollSet.remove(i.slot), i.slot);
+            }
+        } finally {
+            interests.clear();
+        }
+    }
+
+    /** The end of a reactor {@link #shutDown} ends: its pending waits fail, its set is closed. */
+    private void end() {
+        assert inLoop();
+        IpcException reason = new IpcException("this jipc reactor was shut down");
+        for (Interest i : interests.values()) {
+            i.waiters.forEach(w -> w.completeExceptionally(reason));
+        }
+        clear();
+        pollSet.close();
+        wakeupPending.set(true); // for good: no waker writes to the eventfd that shutDown closes
     }
 
     /** An iteration went well: after failures, says that the reactor works again. */
@@ -447,7 +541,7 @@ public final class Reactor implements Jfr.LoopCounters {
         }
     }
 
-    /** The waiters of one fd, and its slot in the poll set; loop thread only. */
+    /** The waiters of one fd, and its key in the poll set; loop thread only. */
     private static final class Interest {
         /** Where the fd is in {@link #pollSet}; updated when a removal moves it. */
         int slot;

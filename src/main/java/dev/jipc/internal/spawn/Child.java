@@ -8,6 +8,7 @@ import dev.jipc.internal.posix.ErrnoException;
 import dev.jipc.internal.posix.PollSet;
 import dev.jipc.internal.posix.Posix;
 import dev.jipc.internal.posix.Processes;
+import dev.jipc.internal.reactor.Reactor;
 import dev.jipc.internal.util.Timeouts;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -163,9 +164,14 @@ public class Child implements ChildProcess {
         try {
             Jfr.childExited(pid, name, status, startedAt);
             if (pidfd >= 0) {
-                // When a joiner reaped, the reactor still polls this pidfd: it is readable, so the
-                // reactor wakes anyway, finds the child reaped and drops it; if the number is
-                // reused first, the spurious wake-up finds the same. No forget() wake-up needed.
+                // When a joiner reaped, the reactor may still wait on this pidfd. poll(2) would
+                // find it closed (POLLNVAL) or its number reused; epoll drops it silently, so the
+                // reactor is told, at its next wake-up: the supervisor's waiter finds the child
+                // reaped then, and a reactor left with nothing else can end at exit.
+                Reactor r = Reactor.current();
+                if (r != null) {
+                    r.forgetLater(pidfd);
+                }
                 Posix.close(pidfd);
             }
             released();
