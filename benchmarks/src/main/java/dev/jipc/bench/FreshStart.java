@@ -35,11 +35,19 @@ import java.util.TreeMap;
  * {@code warm-raw}, {@code warm-fory} the same from a ready spare of {@code WarmChildren}; the
  * {@code -join} variants to the child's reaping instead. Streams (MiB/s, one child per trial):
  * 8,192 frames of 64,000 B from a fresh child to its parent, timed from the first frame: a cold
- * and a warm jipc child on a raw pipe, and {@code java StreamChild} on {@code Process} streams.
+ * and a warm jipc child on a raw pipe, and {@code java StreamChild} on {@code Process} streams;
+ * {@code stream-alloc} is the parent allocating the same arrays with no child and no I/O: the
+ * ceiling of a reader that returns a new array per frame in a fresh JVM, whose heap pages are
+ * touched for the first time. The {@code -pretouch} variants run the parent with
+ * {@code -XX:+AlwaysPreTouch}, which touches the heap at JVM start instead.
  */
 public final class FreshStart {
     static final int STREAM_FRAMES = 8_192;
     static final int STREAM_BYTES = 64_000;
+    /** A workload name's suffix: the same trial in a parent run with {@code -XX:+AlwaysPreTouch}. */
+    static final String PRETOUCH = "-pretouch";
+    /** Where {@code stream-alloc} puts each array, so that the JIT keeps the allocation. */
+    static volatile byte[] sink;
 
     private FreshStart() {
     }
@@ -52,7 +60,9 @@ public final class FreshStart {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int starts = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         List<String> workloads = List.of("noop", "cold-raw", "cold-fory", "warm-raw", "warm-fory",
-                "cold-raw-join", "warm-raw-join", "stream-process", "stream-cold", "stream-warm", "spare-cost");
+                "cold-raw-join", "warm-raw-join", "stream-process", "stream-cold", "stream-warm", "stream-alloc",
+                "stream-process-pretouch", "stream-cold-pretouch", "stream-warm-pretouch", "stream-alloc-pretouch",
+                "spare-cost");
         Map<String, List<Double>> samples = new TreeMap<>();
         for (int round = 0; round < rounds; round++) {
             for (int k = 0; k < workloads.size(); k++) {
@@ -110,7 +120,10 @@ public final class FreshStart {
      * number for a workload with several figures (filed as {@code workload-word}).
      */
     private static void runTrial(String workload, int starts, Map<String, List<Double>> samples) throws Exception {
-        Process p = new ProcessBuilder(Bench.javaCommand(List.of("-ea"), FreshStart.class.getName(), "trial", workload,
+        boolean pretouch = workload.endsWith(PRETOUCH);
+        List<String> jvmOptions = pretouch ? List.of("-ea", "-XX:+AlwaysPreTouch") : List.of("-ea");
+        String trial = pretouch ? workload.substring(0, workload.length() - PRETOUCH.length()) : workload;
+        Process p = new ProcessBuilder(Bench.javaCommand(jvmOptions, FreshStart.class.getName(), "trial", trial,
                 Integer.toString(starts))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
@@ -144,6 +157,7 @@ public final class FreshStart {
             }
             case "stream-process" -> System.out.println(processStream());
             case "stream-cold" -> System.out.println(jipcStream(null));
+            case "stream-alloc" -> System.out.println(allocation());
             case "spare-cost" -> spareCost();
             case "stream-warm" -> {
                 try (WarmChildren warm = WarmChildren.create(1)) {
@@ -224,6 +238,17 @@ public final class FreshStart {
             child.join();
             return mibs;
         }
+    }
+
+    /** The stream's allocation alone: a new array per frame, as each reader makes, and nothing else. */
+    private static double allocation() {
+        long start = System.nanoTime();
+        for (int i = 0; i < STREAM_FRAMES; i++) {
+            byte[] frame = new byte[STREAM_BYTES];
+            frame[i % STREAM_BYTES] = 1;
+            sink = frame;
+        }
+        return mibPerSecond(start);
     }
 
     private static double processStream() throws Exception {
