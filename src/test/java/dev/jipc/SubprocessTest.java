@@ -614,11 +614,16 @@ class SubprocessTest {
     @Test
     void nearlyAPipeFullOfOutputSurvivesTheExit() throws Exception {
         long before = TestSupport.openFds();
-        Subprocess p = Jipc.spawn("head", "-c", "60000", "/dev/zero");
+        Subprocess p = Jipc.spawn("sh", "-c", "seq 100000 | head -c 60000");
         p.join();
         assertEquals(before, TestSupport.openFds());
-        byte[] out = p.stdout().readAllBytes();
-        assertEquals(60_000, out.length);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 1; expected.length() < 60_000; i++) {
+            expected.append(i).append('\n');
+        }
+        expected.setLength(60_000);
+        assertEquals(expected.toString(), new String(p.stdout().readAllBytes(), UTF_8),
+                "what the pipe held at the exit, in order (the drain grows its buffer past its first 8 KiB)");
         assertEquals(0, p.exitCode().orElseThrow());
         p.close();
     }

@@ -108,13 +108,13 @@ public final class NonBlockingIo {
     }
 
     /**
-     * Reads what is there now, never waiting.
+     * Reads what is there now into {@code to[offset, offset + count)}, pinned for the call, never waiting.
      *
      * @return bytes read, {@link #PEER_CLOSED} at end of file, or {@link #WOULD_BLOCK} if the fd is empty
      */
-    public int readNow(MemorySegment to, int count) {
+    public int readNow(byte[] to, int offset, int count) {
         try {
-            return transfer(READ, to, null, 0, count, NO_DEADLINE, false, false);
+            return transfer(READ_ARRAY, null, to, offset, count, NO_DEADLINE, false, false);
         } catch (InterruptedException | TimeoutException e) {
             throw new AssertionError("a call that never waits was interrupted or timed out", e);
         }

@@ -4,13 +4,10 @@ import static dev.jipc.internal.frame.Readiness.NO_DEADLINE;
 
 import dev.jipc.HandleClosedException;
 import dev.jipc.internal.frame.NonBlockingIo;
-import dev.jipc.internal.posix.LazySegment;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
@@ -21,15 +18,18 @@ import java.util.concurrent.TimeoutException;
  * outlives the child, even if nobody ever reads or closes this stream.
  */
 public final class PipeInputStream extends InputStream {
-    private static final int CHUNK = 64 * 1024;
+    /**
+     * What a drain reads into first: a short-lived child leaves a few bytes, and a heap array this
+     * size costs nothing to get, where a fresh 64 KiB of native memory (malloc, zeroing, page
+     * faults, a cleaner) took most of the time from a child's exit to its onExit().
+     */
+    private static final int FIRST_DRAIN = 8 * 1024;
     /** Most a drain keeps: what a grown pipe holds, with room to spare; a grandchild may write on. */
     private static final int MAX_DRAIN = 4 * 1024 * 1024;
 
     private final GuardedFd fd;
     /** The fd's reads; used under its lock. */
     private final NonBlockingIo io;
-    /** Staging for the drain's reads; used under the lock. */
-    private final LazySegment staging = new LazySegment(CHUNK);
     /** Set once the child is reaped. */
     private volatile boolean childExited;
     /** After the fd is retired: what the pipe held, then end of file. Under the lock. */
@@ -118,14 +118,22 @@ public final class PipeInputStream extends InputStream {
     /** Reads until EAGAIN, end of file, or {@link #MAX_DRAIN} (a grandchild still writing). */
     private byte[] drainPipe() {
         assert fd.isHeldByCurrentThread();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MemorySegment buffer = staging.get();
-        int n;
-        while (out.size() < MAX_DRAIN && (n = io.readNow(buffer, CHUNK)) > 0) { // to EOF or EAGAIN
-            byte[] chunk = buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-            out.write(chunk, 0, chunk.length);
+        byte[] all = new byte[FIRST_DRAIN];
+        int size = 0;
+        while (true) {
+            if (size == all.length) {
+                if (size == MAX_DRAIN) {
+                    break;
+                }
+                all = Arrays.copyOf(all, Math.min(MAX_DRAIN, size * 2));
+            }
+            int n = io.readNow(all, size, all.length - size);
+            if (n <= 0) { // end of file or EAGAIN
+                break;
+            }
+            size += n;
         }
-        return out.toByteArray();
+        return Arrays.copyOf(all, size);
     }
 
     private void retire(byte[] rest) {
