@@ -1,9 +1,9 @@
 /*
  * The exit-latency workload's C baseline: what one wake-up costs with no runtime in between.
  * Spawns the stamp child N times; each time it waits for "r", opens a pidfd, writes the byte that
- * makes the child stamp its CLOCK_MONOTONIC time and _exit, blocks in poll(2) on the pidfd, takes
- * its own time when poll returns, reaps, reads the stamp, and prints (its time - stamp) in ns, one
- * line per child. ExitInterleaved runs it in blocks between jipc's and the JDK's.
+ * makes the child stamp its CLOCK_MONOTONIC time and _exit, blocks in poll(2) on the pidfd, reaps
+ * it when poll returns (waitpid), takes its own time, reads the stamp, and prints (its time -
+ * stamp) in ns, one line per child. ExitInterleaved runs it in blocks between jipc's and the JDK's.
  *
  *   exitwait STAMP N
  *
@@ -86,10 +86,10 @@ int main(int argc, char **argv) {
         if (poll(&p, 1, -1) != 1) {
             die("poll");
         }
-        uint64_t woke = now_ns();
         if (waitpid(pid, NULL, 0) != pid) {
             die("waitpid");
         }
+        uint64_t woke = now_ns(); // after the reap: it knows the exit status, as onExit() and join() do
         unsigned char stamp[8];
         read_exactly(out[0], stamp, 8);
         uint64_t exited = 0;
