@@ -115,6 +115,26 @@ public final class TestSupport {
         }
     }
 
+    /**
+     * @return the numbers of the fds this process has open, without the listing's own; for tests
+     *     that must not add one while the JVM itself may close one meanwhile (a count would differ)
+     */
+    public static java.util.Set<Integer> openFdNumbers() {
+        java.util.List<Path> listed = new java.util.ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            fds.forEach(listed::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        java.util.Set<Integer> numbers = new java.util.TreeSet<>();
+        for (Path fd : listed) {
+            if (Files.exists(fd)) { // checked after the listing closed its own directory fd
+                numbers.add(Integer.parseInt(fd.getFileName().toString()));
+            }
+        }
+        return numbers;
+    }
+
     /** @return the pids of zombies whose parent is this JVM: children nobody reaped */
     public static List<Long> zombieChildren() {
         long self = ProcessHandle.current().pid();
