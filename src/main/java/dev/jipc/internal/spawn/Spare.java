@@ -68,8 +68,23 @@ final class Spare {
             JavaLauncher.outlivesUs(child);
         }
         try {
+            if (sent < message.length) {
+                sendRest(message, (int) sent);
+            }
+        } finally {
+            Posix.close(control);
+        }
+        return child;
+    }
+
+    /**
+     * The part of a task the socket did not take at once, waiting for the spare to read. Only a
+     * task larger than the socket's buffer needs it: the first handover in a JVM does not pay
+     * for this code's first run.
+     */
+    private void sendRest(byte[] message, int offset) {
+        try {
             NonBlockingIo io = NonBlockingIo.forStream(control, new ControlReadiness());
-            int offset = (int) sent;
             int n = 1;
             while (offset < message.length && n > 0) { // n <= 0: it died while taking; its exit status says why
                 n = io.write(message, offset, message.length - offset, false);
@@ -77,10 +92,7 @@ final class Spare {
             }
         } catch (InterruptedException e) {
             throw new AssertionError("an uninterruptible wait ended early", e);
-        } finally {
-            Posix.close(control);
         }
-        return child;
     }
 
     /** Parks the taker on the reactor; the wait completes before the socket is closed. */
