@@ -65,6 +65,9 @@ public final class SpareSet implements AutoCloseable {
     private final CallState state = new CallState(arena);
     private final MemorySegment word = arena.allocate(1);
 
+    /** {@link #refill}, linked when the set is made rather than at its first handover. */
+    private final Runnable refiller = this::refill;
+
     private SpareSet(int target, ChildOptions options) {
         this.target = target;
         this.options = options.withName(null);
@@ -115,23 +118,40 @@ public final class SpareSet implements AutoCloseable {
                     + " child takes at most " + Sockets.MAX_FDS + " (one SCM_RIGHTS message); hand fewer"
                     + " handles, or start it with Jipc.startProcess; nothing was handed over");
         }
-        if (captured.lambda() != null) {
-            Class<?> taskClass = task.getClass();
-            JavaLauncher.SPAWNER.execute(() -> learn(captured.lambda(), taskClass));
-        }
         String childName = JavaLauncher.nameOr(name);
         ChildProcess child = null;
         Spare spare;
         while (!tooMany && child == null && (spare = take()) != null) {
-            JavaLauncher.SPAWNER.schedule(this::refill, REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            JavaLauncher.SPAWNER.schedule(refiller, REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
             child = spare.handOver(captured, childName, options.daemon());
         }
         boolean warm = child != null;
         if (!warm) {
             child = JavaLauncher.startCold(captured, childName, options); // the refills asked for will come
         }
+        if (captured.lambda() != null) {
+            // Only now: a spare that is sent the rehearsal must not be the one this task was about to take,
+            // which would first restore the lambda once for nothing.
+            JavaLauncher.SPAWNER.execute(new Learning(captured.lambda(), task.getClass()));
+        }
         Jfr.childStarted(started, child.pid(), true, task.getClass().getName(), child.name(), warm);
         return child;
+    }
+
+    /** {@link #learn} as a task for the spawner: a class, not a lambda, so that no first handover links one. */
+    private final class Learning implements Runnable {
+        private final SerializedLambda lambda;
+        private final Class<?> taskClass;
+
+        Learning(SerializedLambda lambda, Class<?> taskClass) {
+            this.lambda = lambda;
+            this.taskClass = taskClass;
+        }
+
+        @Override
+        public void run() {
+            learn(lambda, taskClass);
+        }
     }
 
     /**
