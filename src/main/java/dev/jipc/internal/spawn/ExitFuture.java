@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -26,14 +27,36 @@ import java.util.function.Function;
  * its other views are unaffected. A pool task's future is one too ({@link PoolFuture}).
  */
 class ExitFuture<T> extends CompletableFuture<T> {
-    /** Runs user callbacks: one virtual thread each. */
-    static final Executor CALLBACKS = task -> Thread.ofVirtual().name("jipc-exit-callback").start(task);
+    /** Starts one virtual thread. */
+    private static final Executor VIRTUAL = task -> Thread.ofVirtual().name("jipc-exit-callback").start(task);
 
     /**
      * This view's outcome: the child's exit, relayed synchronously by the reaping thread (it has
      * no dependents but jipc's), unless the view was completed first by its holder.
      */
     private final CompletableFuture<T> outcome = new CompletableFuture<>();
+
+    /**
+     * Whether a virtual thread was given the relay: the relay's own, or the first callback's, which
+     * relays before it runs the callback. One thread per completion instead of two, so the exit
+     * wakes one carrier less (callbacks are popped before the relay, registered first).
+     */
+    private final AtomicBoolean relayClaimed = new AtomicBoolean();
+
+    /**
+     * Runs user callbacks: one virtual thread each; the first started once {@link #outcome} is done
+     * also relays (an either-stage may start before it is).
+     */
+    private final Executor callbacks = task -> {
+        if (outcome.isDone() && relayClaimed.compareAndSet(false, true)) {
+            VIRTUAL.execute(() -> {
+                relay();
+                task.run();
+            });
+        } else {
+            VIRTUAL.execute(task);
+        }
+    };
 
     /** The child's exit future, completed by whoever reaps it (a pool task's result, see {@link PoolFuture}). */
     final CompletableFuture<T> source;
@@ -47,13 +70,23 @@ class ExitFuture<T> extends CompletableFuture<T> {
                 outcome.complete(value);
             }
         });
-        outcome.whenCompleteAsync((value, failure) -> {
+        outcome.whenCompleteAsync((value, failure) -> relay(), task -> {
+            if (relayClaimed.compareAndSet(false, true)) {
+                VIRTUAL.execute(task);
+            }
+        });
+    }
+
+    /** Completes this future as {@link #outcome} was, on a virtual thread: its dependents may be user code. */
+    private void relay() {
+        assert outcome.isDone() && Thread.currentThread().isVirtual();
+        outcome.whenComplete((value, failure) -> { // done: runs here, with the very value or failure
             if (failure != null) {
                 super.completeExceptionally(failure);
             } else {
                 super.complete(value);
             }
-        }, CALLBACKS);
+        });
     }
 
     // The holder completing the view: the outcome first, then this future at once (not by the relay).
@@ -149,7 +182,7 @@ class ExitFuture<T> extends CompletableFuture<T> {
 
     @Override
     public Executor defaultExecutor() {
-        return CALLBACKS;
+        return callbacks;
     }
 
     @Override
@@ -159,74 +192,74 @@ class ExitFuture<T> extends CompletableFuture<T> {
 
     @Override
     public <U> CompletableFuture<U> thenApply(Function<? super T, ? extends U> fn) {
-        return outcome.thenApplyAsync(fn, CALLBACKS);
+        return outcome.thenApplyAsync(fn, callbacks);
     }
 
     @Override
     public CompletableFuture<Void> thenAccept(Consumer<? super T> action) {
-        return outcome.thenAcceptAsync(action, CALLBACKS);
+        return outcome.thenAcceptAsync(action, callbacks);
     }
 
     @Override
     public CompletableFuture<Void> thenRun(Runnable action) {
-        return outcome.thenRunAsync(action, CALLBACKS);
+        return outcome.thenRunAsync(action, callbacks);
     }
 
     @Override
     public <U, V> CompletableFuture<V> thenCombine(CompletionStage<? extends U> other,
                                                    BiFunction<? super T, ? super U, ? extends V> fn) {
-        return outcome.thenCombineAsync(other, fn, CALLBACKS);
+        return outcome.thenCombineAsync(other, fn, callbacks);
     }
 
     @Override
     public <U> CompletableFuture<Void> thenAcceptBoth(CompletionStage<? extends U> other,
                                                       BiConsumer<? super T, ? super U> action) {
-        return outcome.thenAcceptBothAsync(other, action, CALLBACKS);
+        return outcome.thenAcceptBothAsync(other, action, callbacks);
     }
 
     @Override
     public CompletableFuture<Void> runAfterBoth(CompletionStage<?> other, Runnable action) {
-        return outcome.runAfterBothAsync(other, action, CALLBACKS);
+        return outcome.runAfterBothAsync(other, action, callbacks);
     }
 
     @Override
     public <U> CompletableFuture<U> applyToEither(CompletionStage<? extends T> other, Function<? super T, U> fn) {
-        return outcome.applyToEitherAsync(other, fn, CALLBACKS);
+        return outcome.applyToEitherAsync(other, fn, callbacks);
     }
 
     @Override
     public CompletableFuture<Void> acceptEither(CompletionStage<? extends T> other, Consumer<? super T> action) {
-        return outcome.acceptEitherAsync(other, action, CALLBACKS);
+        return outcome.acceptEitherAsync(other, action, callbacks);
     }
 
     @Override
     public CompletableFuture<Void> runAfterEither(CompletionStage<?> other, Runnable action) {
-        return outcome.runAfterEitherAsync(other, action, CALLBACKS);
+        return outcome.runAfterEitherAsync(other, action, callbacks);
     }
 
     @Override
     public <U> CompletableFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
-        return outcome.thenComposeAsync(fn, CALLBACKS);
+        return outcome.thenComposeAsync(fn, callbacks);
     }
 
     @Override
     public <U> CompletableFuture<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
-        return outcome.handleAsync(fn, CALLBACKS);
+        return outcome.handleAsync(fn, callbacks);
     }
 
     @Override
     public CompletableFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
-        return outcome.whenCompleteAsync(action, CALLBACKS);
+        return outcome.whenCompleteAsync(action, callbacks);
     }
 
     @Override
     public CompletableFuture<T> exceptionally(Function<Throwable, ? extends T> fn) {
-        return outcome.exceptionallyAsync(fn, CALLBACKS);
+        return outcome.exceptionallyAsync(fn, callbacks);
     }
 
     @Override
     public CompletableFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
-        return outcome.exceptionallyComposeAsync(fn, CALLBACKS);
+        return outcome.exceptionallyComposeAsync(fn, callbacks);
     }
 
     @Override

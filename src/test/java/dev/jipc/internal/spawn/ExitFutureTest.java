@@ -79,4 +79,27 @@ class ExitFutureTest {
         assertFalse(other.cancel(true), "a view of an exited child cannot be cancelled");
         assertFalse(other.isCancelled());
     }
+
+    @Test
+    void aCallbackThatRelaysLetsTheCombinatorsSeeTheCompletionBeforeItRuns() throws Exception {
+        CompletableFuture<String> source = new CompletableFuture<>();
+        ExitFuture<String> view = new ExitFuture<>(source);
+        CompletableFuture<Boolean> combinedDone = new CompletableFuture<>();
+        view.thenRun(() -> combinedDone.complete(CompletableFuture.allOf(view).isDone())); // the first callback relays
+        CompletableFuture<Void> all = CompletableFuture.allOf(view);
+        Thread.ofPlatform().name("pretend-reactor").start(() -> source.complete("x")).join();
+        assertTrue(combinedDone.get(10, TimeUnit.SECONDS), "relayed on the callback's thread before it ran");
+        all.get(10, TimeUnit.SECONDS);
+    }
+    @Test
+    void anEitherStageThatFiresBeforeTheExitLeavesTheRelayToTheExit() throws Exception {
+        CompletableFuture<String> source = new CompletableFuture<>();
+        ExitFuture<String> view = new ExitFuture<>(source);
+        String either = view.applyToEither(CompletableFuture.completedFuture("other"), s -> s).get(10, TimeUnit.SECONDS);
+        assertEquals("other", either);
+        assertFalse(CompletableFuture.allOf(view).isDone());
+        source.complete("exited");
+        CompletableFuture.allOf(view).get(10, TimeUnit.SECONDS); // would never complete had the either-stage taken the relay
+        assertEquals("exited", view.join());
+    }
 }
