@@ -1,5 +1,6 @@
 package dev.jipc.bench;
 
+import dev.jipc.ChildOptions;
 import dev.jipc.ChildProcess;
 import dev.jipc.ChildTask;
 import dev.jipc.Codec;
@@ -40,6 +41,12 @@ import java.util.TreeMap;
  * ceiling of a reader that returns a new array per frame in a fresh JVM, whose heap pages are
  * touched for the first time. The {@code -pretouch} variants run the parent with
  * {@code -XX:+AlwaysPreTouch}, which touches the heap at JVM start instead.
+ *
+ * <p>{@code cold-raw-aot} and {@code cold-fory-aot} are the cold starts with the child JVM given
+ * a JDK AOT cache ({@code -XX:AOTCache}, JDK 25), recorded once before the rounds by a fresh
+ * parent whose one cold child on a default (Fory) pipe runs with {@code -XX:AOTCacheOutput}: the
+ * classes jipc, Fory and the JDK load and link in a child come from the cache, as the README's
+ * recipe has it. An optional third argument limits the run to a comma-separated list of workloads.
  */
 public final class FreshStart {
     static final int STREAM_FRAMES = 8_192;
@@ -59,10 +66,14 @@ public final class FreshStart {
         }
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int starts = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        List<String> workloads = List.of("noop", "cold-raw", "cold-fory", "warm-raw", "warm-fory",
+        List<String> workloads = args.length > 2 ? List.of(args[2].split(",")) : List.of("noop", "cold-raw",
+                "cold-fory", "cold-raw-aot", "cold-fory-aot", "warm-raw", "warm-fory",
                 "cold-raw-join", "warm-raw-join", "stream-process", "stream-cold", "stream-warm", "stream-alloc",
                 "stream-process-pretouch", "stream-cold-pretouch", "stream-warm-pretouch", "stream-alloc-pretouch",
                 "spare-cost");
+        if (workloads.stream().anyMatch(w -> w.endsWith("-aot"))) {
+            recordAotCache();
+        }
         Map<String, List<Double>> samples = new TreeMap<>();
         for (int round = 0; round < rounds; round++) {
             for (int k = 0; k < workloads.size(); k++) {
@@ -86,6 +97,26 @@ public final class FreshStart {
         System.out.print(report);
         Path out = Bench.resultsDir().resolve("fresh-start.txt");
         Files.writeString(out, report.toString());
+    }
+
+    /** Where the child JVMs' AOT cache is recorded, for the {@code -aot} workloads. */
+    private static Path aotCache() throws IOException {
+        return Bench.resultsDir().resolve("fresh-start-child.aot").toAbsolutePath();
+    }
+
+    /** A fresh parent's one cold child records the cache as it exits (a stale one would be refused). */
+    private static void recordAotCache() throws Exception {
+        Files.deleteIfExists(aotCache());
+        Process p = new ProcessBuilder(Bench.javaCommand(List.of("-ea", "-Djipc.bench.results=" + Bench.resultsDir()),
+                FreshStart.class.getName(), "trial", "aot-record", "1"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the aot-record trial exited " + p.exitValue());
+        }
+        if (!Files.isRegularFile(aotCache())) {
+            throw new IllegalStateException("the child recorded no AOT cache at " + aotCache()
+                    + " (a JDK 25 is needed, and a class path of jars only)");
+        }
     }
 
     static double pct(double[] sorted, double p) {
@@ -121,7 +152,8 @@ public final class FreshStart {
      */
     private static void runTrial(String workload, int starts, Map<String, List<Double>> samples) throws Exception {
         boolean pretouch = workload.endsWith(PRETOUCH);
-        List<String> jvmOptions = pretouch ? List.of("-ea", "-XX:+AlwaysPreTouch") : List.of("-ea");
+        String results = "-Djipc.bench.results=" + Bench.resultsDir(); // where the -aot trials find the cache
+        List<String> jvmOptions = pretouch ? List.of("-ea", results, "-XX:+AlwaysPreTouch") : List.of("-ea", results);
         String trial = pretouch ? workload.substring(0, workload.length() - PRETOUCH.length()) : workload;
         Process p = new ProcessBuilder(Bench.javaCommand(jvmOptions, FreshStart.class.getName(), "trial", trial,
                 Integer.toString(starts))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -146,6 +178,12 @@ public final class FreshStart {
             case "cold-raw" -> repeat(starts, () -> firstMessage(null, Codec.raw(), false));
             case "cold-fory" -> repeat(starts, () -> firstMessage(null, null, false));
             case "cold-raw-join" -> repeat(starts, () -> firstMessage(null, Codec.raw(), true));
+            case "aot-record" -> firstMessage(null, null, true,
+                    ChildOptions.defaults().withJvmOptions("-XX:AOTCacheOutput=" + aotCache()));
+            case "cold-raw-aot", "cold-fory-aot" -> {
+                ChildOptions options = ChildOptions.defaults().withJvmOptions("-XX:AOTCache=" + aotCache());
+                repeat(starts, () -> firstMessage(null, workload.contains("raw") ? Codec.raw() : null, false, options));
+            }
             case "warm-raw", "warm-fory", "warm-raw-join" -> {
                 try (WarmChildren warm = WarmChildren.create(1)) {
                     Codec<byte[]> codec = workload.contains("raw") ? Codec.raw() : null;
@@ -201,12 +239,17 @@ public final class FreshStart {
     /** @param codec null for the default codec; @param warm null for a cold start */
     @SuppressWarnings("unchecked")
     private static double firstMessage(WarmChildren warm, Codec<byte[]> codec, boolean toJoin) throws Exception {
+        return firstMessage(warm, codec, toJoin, ChildOptions.defaults());
+    }
+
+    private static double firstMessage(WarmChildren warm, Codec<byte[]> codec, boolean toJoin, ChildOptions options)
+            throws Exception {
         try (Pipe<Object> pipe = codec == null ? Jipc.pipe() : (Pipe<Object>) (Pipe<?>) Jipc.pipe(codec)) {
             PipeWriter<Object> w = pipe.writer();
             Object message = codec == null ? (Object) Integer.valueOf(1) : new byte[] {1};
             ChildTask task = () -> w.put(message);
             long start = System.nanoTime();
-            ChildProcess child = warm == null ? Jipc.startProcess(task) : warm.startProcess(task);
+            ChildProcess child = warm == null ? Jipc.startProcess(task, options) : warm.startProcess(task);
             pipe.reader().get();
             double ms = (System.nanoTime() - start) / 1e6;
             child.join();
