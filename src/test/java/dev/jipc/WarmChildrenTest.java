@@ -325,6 +325,58 @@ class WarmChildrenTest {
     }
 
     @Test
+    void rehearseHasAWaitingSpareDeserializeALambdaBeforeItsFirstTask() throws Exception {
+        Path log = Files.createTempFile("jipc-inits", ".txt");
+        try (WarmChildren warm = WarmChildren.create(1, logInits(log)); Pipe<Long> pipe = Jipc.pipe()) {
+            awaitReady(warm, 1);
+            assertEquals(List.of(), inits(log));
+            assertTrue(warm.rehearse(Rehearsed.putPid(null)), "a serializable lambda is rehearsed");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (inits(log).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            List<Long> rehearsed = inits(log); // only this set's spares log (their options say where)
+            assertEquals(1, rehearsed.size(), "the waiting spare initialized the lambda's class, no task sent");
+            ChildProcess child = warm.startProcess(Rehearsed.putPid(pipe.writer()));
+            assertEquals(rehearsed.get(0), child.pid(), "the spare that rehearsed took the task");
+            assertEquals(child.pid(), pipe.reader().get());
+            child.join();
+            assertEquals(0, child.exitCode().getAsInt());
+            assertEquals(rehearsed, inits(log), "the task found its class initialized");
+        } finally {
+            Files.delete(log);
+        }
+    }
+
+    /** A task that is not a lambda: nothing to rehearse. */
+    private static final class NotALambda implements ChildTask {
+        @Override
+        public void run() {
+        }
+    }
+
+    @Test
+    void rehearseSaysFalseForATaskThatIsNotALambdaAndRefusesAfterClose() throws Exception {
+        WarmChildren warm = WarmChildren.create(0);
+        assertFalse(warm.rehearse(new NotALambda()));
+        warm.close();
+        assertThrows(IllegalStateException.class, () -> warm.rehearse(Rehearsed.putPid(null)));
+    }
+
+    @Test
+    void rehearseChecksCapturedHandlesAsAStartDoesAndLeavesThemOpen() throws Exception {
+        try (WarmChildren warm = WarmChildren.create(0); Pipe<Long> pipe = Jipc.pipe()) {
+            PipeWriter<Long> w = pipe.writer();
+            assertTrue(warm.rehearse(Rehearsed.putPid(w)));
+            assertFalse(w.isClosed(), "rehearsing hands nothing over");
+            w.put(7L);
+            assertEquals(7L, pipe.reader().get());
+            w.close();
+            assertThrows(HandleClosedException.class, () -> warm.rehearse(Rehearsed.putPid(w)));
+        }
+    }
+
+    @Test
     void aWaitingSpareDeserializesALambdaOnceAnotherSpareWasHandedIt() throws Exception {
         Path log = Files.createTempFile("jipc-inits", ".txt");
         try (WarmChildren warm = WarmChildren.create(2, logInits(log)); Pipe<Long> pipe = Jipc.pipe()) {

@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * Workloads (ms, per sample; one parent JVM per trial, {@code starts} children per parent):
  * {@code noop} ProcessBuilder + {@code java Noop} to its first stdout byte; {@code cold-raw},
  * {@code cold-fory} {@code Jipc.startProcess} to the first message on a raw / default pipe;
- * {@code warm-raw}, {@code warm-fory} the same from a ready spare of {@code WarmChildren}; the
+ * {@code warm-raw}, {@code warm-fory} the same from a ready spare of {@code WarmChildren}
+ * ({@code warm-raw-rehearsed}: after {@code WarmChildren.rehearse} of the task's lambda); the
  * {@code -join} variants to the child's reaping instead. Streams (MiB/s, one child per trial):
  * 8,192 frames of 64,000 B from a fresh child to its parent, timed from the first frame: a cold
  * and a warm jipc child on a raw pipe, and {@code java StreamChild} on {@code Process} streams;
@@ -67,7 +68,7 @@ public final class FreshStart {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int starts = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         List<String> workloads = args.length > 2 ? List.of(args[2].split(",")) : List.of("noop", "cold-raw",
-                "cold-fory", "cold-raw-aot", "cold-fory-aot", "warm-raw", "warm-fory",
+                "cold-fory", "cold-raw-aot", "cold-fory-aot", "warm-raw", "warm-raw-rehearsed", "warm-fory",
                 "cold-raw-join", "warm-raw-join", "stream-process", "stream-cold", "stream-warm", "stream-alloc",
                 "stream-process-pretouch", "stream-cold-pretouch", "stream-warm-pretouch", "stream-alloc-pretouch",
                 "spare-cost");
@@ -83,13 +84,13 @@ public final class FreshStart {
             System.err.printf("round %d/%d done%n", round + 1, rounds);
         }
         StringBuilder report = new StringBuilder();
-        report.append(String.format("%-16s %6s %10s %10s %10s %10s%n", "workload", "n", "p50", "p90", "p99", "max"));
+        report.append(String.format("%-20s %6s %10s %10s %10s %10s%n", "workload", "n", "p50", "p90", "p99", "max"));
         for (Map.Entry<String, List<Double>> e : samples.entrySet()) {
             double[] s = e.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
             if (s.length == 0) {
                 continue;
             }
-            report.append(String.format(Locale.ROOT, "%-16s %6d %10.2f %10.2f %10.2f %10.2f%n", e.getKey(), s.length,
+            report.append(String.format(Locale.ROOT, "%-20s %6d %10.2f %10.2f %10.2f %10.2f%n", e.getKey(), s.length,
                     pct(s, 50), pct(s, 90), pct(s, 99), s[s.length - 1]));
         }
         report.append("(ms for starts; MiB/s for streams; spare-cost-cpu: CPU ms of a spare's boot and training;\n"
@@ -184,8 +185,11 @@ public final class FreshStart {
                 ChildOptions options = ChildOptions.defaults().withJvmOptions("-XX:AOTCache=" + aotCache());
                 repeat(starts, () -> firstMessage(null, workload.contains("raw") ? Codec.raw() : null, false, options));
             }
-            case "warm-raw", "warm-fory", "warm-raw-join" -> {
+            case "warm-raw", "warm-fory", "warm-raw-join", "warm-raw-rehearsed" -> {
                 try (WarmChildren warm = WarmChildren.create(1)) {
+                    if (workload.endsWith("rehearsed")) {
+                        warm.rehearse(put(null, null));
+                    }
                     Codec<byte[]> codec = workload.contains("raw") ? Codec.raw() : null;
                     repeat(starts, () -> {
                         awaitReady(warm);
@@ -238,6 +242,11 @@ public final class FreshStart {
 
     /** @param codec null for the default codec; @param warm null for a cold start */
     @SuppressWarnings("unchecked")
+    /** The task of the start workloads; one lambda, so that {@code warm-raw-rehearsed} can rehearse it. */
+    private static ChildTask put(PipeWriter<Object> w, Object message) {
+        return () -> w.put(message);
+    }
+
     private static double firstMessage(WarmChildren warm, Codec<byte[]> codec, boolean toJoin) throws Exception {
         return firstMessage(warm, codec, toJoin, ChildOptions.defaults());
     }
@@ -247,7 +256,7 @@ public final class FreshStart {
         try (Pipe<Object> pipe = codec == null ? Jipc.pipe() : (Pipe<Object>) (Pipe<?>) Jipc.pipe(codec)) {
             PipeWriter<Object> w = pipe.writer();
             Object message = codec == null ? (Object) Integer.valueOf(1) : new byte[] {1};
-            ChildTask task = () -> w.put(message);
+            ChildTask task = put(w, message);
             long start = System.nanoTime();
             ChildProcess child = warm == null ? Jipc.startProcess(task, options) : warm.startProcess(task);
             pipe.reader().get();

@@ -150,7 +150,7 @@ public final class SpareSet implements AutoCloseable {
 
         @Override
         public void run() {
-            learn(lambda, taskClass);
+            learn(lambda, taskClass); // false: not rehearsable, which only the speed of later starts shows
         }
     }
 
@@ -158,12 +158,12 @@ public final class SpareSet implements AutoCloseable {
      * On the spawner: the first time a lambda is handed out, its rehearsal goes to every spare, so
      * that the next task of that lambda finds its classes loaded and linked.
      */
-    private void learn(SerializedLambda lambda, Class<?> taskClass) {
+    private boolean learn(SerializedLambda lambda, Class<?> taskClass) {
         String key = Rehearsal.key(lambda);
         lock.lock();
         try {
             if (closed || rehearsals.containsKey(key)) {
-                return;
+                return rehearsals.get(key) != null;
             }
         } finally {
             lock.unlock();
@@ -174,7 +174,7 @@ public final class SpareSet implements AutoCloseable {
         lock.lock();
         try {
             if (closed || rehearsals.containsKey(key)) {
-                return;
+                return rehearsals.get(key) != null;
             }
             rehearsals.put(key, message);
             if (rehearsals.size() > MAX_REHEARSALS) {
@@ -189,6 +189,24 @@ public final class SpareSet implements AutoCloseable {
             lock.unlock();
         }
         garbled.forEach(s -> s.child.kill()); // their reaping replaces them
+        return message != null;
+    }
+
+    /**
+     * Has every spare, waiting or booting, rehearse {@code task}'s lambda now, before a task of it
+     * is started (see {@code WarmChildren.rehearse}); nothing is handed over, the task's handles
+     * are untouched.
+     *
+     * @return whether the lambda is rehearsed: false for a task that is not a serializable lambda,
+     *     or one whose class the rehearsal cannot name
+     */
+    public boolean rehearse(ChildTask task) {
+        Objects.requireNonNull(task, "task");
+        if (isClosed()) {
+            throw new IllegalStateException("these warm children are closed: create a new WarmChildren");
+        }
+        HandleTransfer.Captured captured = HandleTransfer.capture(task); // the same checks as a start's
+        return captured.lambda() != null && learn(captured.lambda(), task.getClass());
     }
 
     /** @return spares booted, trained and waiting now */
