@@ -93,14 +93,24 @@ public final class TestSupport {
      * @param pipe makes a pipe, as {@code Posix::pipe}
      * @param opened gets every pipe made, for the caller to close
      * @return a new pipe whose read end has {@code number}, just closed: the kernel hands out the
-     *     lowest free number, so the next pipe takes it unless another thread was quicker
+     *     lowest free number, so a pipe takes it unless another thread was quicker. A pipe whose
+     *     read end took a lower number, which the JVM freed meanwhile, stays open to fill that
+     *     hole; if its write end took {@code number}, that end gives it back (its read end is kept
+     *     with a copy, so every pipe in {@code opened} still has two fds to close)
      */
     public static int[] reopen(int number, Supplier<int[]> pipe, List<int[]> opened) {
         for (int tries = 0; tries < 100; tries++) {
             int[] fds = pipe.get();
-            opened.add(fds);
             if (fds[0] == number) {
+                opened.add(fds);
                 return fds;
+            }
+            if (fds[1] == number) {
+                int copy = dev.jipc.internal.posix.Posix.duplicate(fds[0]); // never number: it is still taken
+                dev.jipc.internal.posix.Posix.close(fds[1]);
+                opened.add(new int[] {fds[0], copy});
+            } else {
+                opened.add(fds);
             }
         }
         throw new AssertionError("fd " + number + " was never handed out again");
